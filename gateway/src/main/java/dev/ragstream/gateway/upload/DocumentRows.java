@@ -1,0 +1,94 @@
+package dev.ragstream.gateway.upload;
+
+import dev.ragstream.platform.tenant.Tenant;
+import dev.ragstream.platform.tenant.TenantDataSources;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** The gateway's reads and writes of a tenant's {@code documents} table. */
+@Component
+class DocumentRows {
+
+    private final TenantDataSources dataSources;
+
+    DocumentRows(TenantDataSources dataSources) {
+        this.dataSources = dataSources;
+    }
+
+    /** Inserts the queued row that is the outbox of the upload event. */
+    void insertQueued(Tenant tenant, UUID id, String filename, String contentType, long size, String sha256,
+                      String stagedAt, Instant acceptedAt) throws SQLException {
+        dataSources.inTransaction(tenant, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO documents (id, filename, content_type, size_bytes, sha256, source, status, version,
+                                           staged_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, 'upload', 'queued', 1, ?, ?, ?)""")) {
+                ps.setObject(1, id);
+                ps.setString(2, filename);
+                ps.setString(3, contentType);
+                ps.setLong(4, size);
+                ps.setString(5, sha256);
+                ps.setString(6, stagedAt);
+                ps.setTimestamp(7, Timestamp.from(acceptedAt));
+                ps.setTimestamp(8, Timestamp.from(acceptedAt));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    void markFailed(Tenant tenant, UUID id, String reason) throws SQLException {
+        dataSources.inTransaction(tenant, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE documents SET status = 'failed', reason = ?, updated_at = now() WHERE id = ?")) {
+                ps.setString(1, reason);
+                ps.setObject(2, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The status view of a document, empty when the tenant has no such document. */
+    Optional<Map<String, Object>> status(Tenant tenant, UUID id) throws SQLException {
+        return dataSources.inTransaction(tenant, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, filename, content_type, size_bytes, status, reason, version, active_version,
+                           chunk_count, created_at, updated_at, indexed_at
+                    FROM documents WHERE id = ? AND status <> 'deleted'""")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(view(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    private static Map<String, Object> view(ResultSet rs) throws SQLException {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("document_id", rs.getObject("id").toString());
+        view.put("filename", rs.getString("filename"));
+        view.put("content_type", rs.getString("content_type"));
+        view.put("size_bytes", rs.getLong("size_bytes"));
+        view.put("status", rs.getString("status"));
+        view.put("reason", rs.getString("reason"));
+        view.put("version", rs.getInt("version"));
+        view.put("active_version", rs.getObject("active_version"));
+        view.put("chunk_count", rs.getInt("chunk_count"));
+        view.put("created_at", instant(rs, "created_at"));
+        view.put("updated_at", instant(rs, "updated_at"));
+        view.put("indexed_at", instant(rs, "indexed_at"));
+        return view;
+    }
+
+    private static String instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant().toString();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.ragstream.ingest.chunking;
+
+import java.util.List;
+
+/** Cuts a document's markdown into chunks. */
+public interface Chunker {
+
+    /** The chunks of {@code markdown}, numbered from 0; never null, empty for blank input. */
+    List<Chunk> chunk(String markdown, Budget budget);
+
+    /**
+     * How big a chunk may be, in the embedding model's tokens; the heading path counts too,
+     * because it is embedded with the chunk.
+     */
+    record Budget(int maxTokens) {
+        public Budget {
+            if (maxTokens < 16) {
+                throw new IllegalArgumentException("chunk budget must be at least 16 tokens");
+            }
+        }
+    }
+}

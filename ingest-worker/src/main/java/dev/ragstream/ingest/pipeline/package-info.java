@@ -1,0 +1,2 @@
+/** The ingest pipeline: consumes DocumentUploaded, records progress in the tenant's ragdb, publishes DocumentChunked. */
+package dev.ragstream.ingest.pipeline;

@@ -1,0 +1,42 @@
+package dev.ragstream.platform.kafka;
+
+import dev.ragstream.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.MDC;
+import org.springframework.kafka.listener.RecordInterceptor;
+
+/** Puts {@code tenantId}, {@code documentId} and {@code correlationId} of the record being handled into the MDC. */
+final class MdcRecordInterceptor implements RecordInterceptor<String, String> {
+
+    @Override
+    public ConsumerRecord<String, String> intercept(ConsumerRecord<String, String> record, Consumer<String, String> consumer) {
+        put("tenantId", record, Topics.HEADER_TENANT_ID);
+        put("correlationId", record, Topics.HEADER_CORRELATION_ID);
+        if (record.key() != null) {
+            MDC.put("documentId", record.key());
+        }
+        return record;
+    }
+
+    @Override
+    public void afterRecord(ConsumerRecord<String, String> record, Consumer<String, String> consumer) {
+        MDC.remove("tenantId");
+        MDC.remove("documentId");
+        MDC.remove("correlationId");
+    }
+
+    static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void put(String key, ConsumerRecord<String, String> record, String header) {
+        String value = header(record, header);
+        if (value != null) {
+            MDC.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.ragstream.platform.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/** Meters of tenant work, named {@code ragstream.<what>} and tagged with {@code tenant}. */
+public final class TenantMetrics {
+
+    private final MeterRegistry registry;
+
+    public TenantMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Counts one event of {@code name} for {@code tenant}, with extra tag pairs. */
+    public void count(String name, String tenant, String... tags) {
+        Counter.builder("ragstream." + name).tag("tenant", tenant).tags(tags).register(registry).increment();
+    }
+
+    /** Records a duration of {@code name} for {@code tenant}. */
+    public void time(String name, String tenant, Duration duration, String... tags) {
+        Timer.builder("ragstream." + name).tag("tenant", tenant).tags(tags).publishPercentileHistogram()
+                .register(registry).record(duration);
+    }
+}

@@ -1,0 +1,2 @@
+/** Secrets: API-key generation and constant-time comparison. */
+package dev.ragstream.platform.security;

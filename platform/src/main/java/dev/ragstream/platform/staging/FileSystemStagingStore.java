@@ -1,0 +1,81 @@
+package dev.ragstream.platform.staging;
+
+import dev.ragstream.platform.tenant.TenantId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Stages files under {@code <root>/<tenant>/<document id>}. References are {@code file:} URIs;
+ * only references inside the root are ever opened or deleted.
+ */
+public final class FileSystemStagingStore implements StagingStore {
+
+    private final Path root;
+
+    public FileSystemStagingStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public Staged stage(TenantId tenant, UUID documentId, InputStream content, long maxBytes) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(tenant.value()));
+        Path target = dir.resolve(documentId.toString());
+        Path partial = Files.createTempFile(dir, documentId + "-", ".part");
+        MessageDigest sha256 = sha256();
+        long size = 0;
+        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha256)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = content.read(buffer)) > 0; ) {
+                size += n;
+                if (size > maxBytes) {
+                    throw new TooLargeException(maxBytes);
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return new Staged(target.toUri(), size, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    @Override
+    public InputStream open(URI reference) throws IOException {
+        return Files.newInputStream(resolve(reference));
+    }
+
+    @Override
+    public void delete(URI reference) throws IOException {
+        Files.deleteIfExists(resolve(reference));
+    }
+
+    private Path resolve(URI reference) throws IOException {
+        if (!"file".equals(reference.getScheme())) {
+            throw new IOException("not a staging reference: " + reference.getScheme());
+        }
+        Path path = Path.of(reference).toAbsolutePath().normalize();
+        if (!path.startsWith(root) || path.equals(root)) {
+            throw new IOException("staging reference outside the staging directory");
+        }
+        return path;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}

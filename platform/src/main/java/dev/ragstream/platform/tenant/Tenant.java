@@ -1,0 +1,88 @@
+package dev.ragstream.platform.tenant;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One tenant's configuration, as read from {@code tenants/<id>/.env} with the PHP system's
+ * variable names. Immutable; a changed file yields a new instance. {@link #toString()} never
+ * shows secrets.
+ */
+public record Tenant(TenantId id, Map<String, String> env) {
+
+    public Tenant {
+        env = Map.copyOf(env);
+    }
+
+    public String name() {
+        return get("TENANT_NAME").orElse(id.value());
+    }
+
+    /** A variable, empty when unset or blank. */
+    public Optional<String> get(String key) {
+        String value = env.get(key);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    public String get(String key, String fallback) {
+        return get(key).orElse(fallback);
+    }
+
+    public int getInt(String key, int fallback) {
+        String value = get(key).orElse(null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " of tenant " + id + " is not a number", e);
+        }
+    }
+
+    /** The tenant's own ragdb connection settings ({@code DB_*}). */
+    public Database database() {
+        return new Database(get("DB_HOST", "localhost"), getInt("DB_PORT", 5432),
+                get("DB_NAME", "ragdb_" + id.value().replace('-', '_')), get("DB_USER", "raguser"),
+                get("DB_PASSWORD", ""));
+    }
+
+    public Optional<String> chatApiKey() {
+        return get("CHAT_API_KEY");
+    }
+
+    public Optional<String> uploadApiKey() {
+        return get("UPLOAD_API_KEY");
+    }
+
+    public Optional<String> adminApiKey() {
+        return get("ADMIN_API_KEY");
+    }
+
+    public long maxUploadBytes() {
+        return getInt("MAX_UPLOAD_SIZE_MB", 100) * 1024L * 1024L;
+    }
+
+    /** {@code ENDPOINT_<NAME>_ENABLED}, true unless set to false. */
+    public boolean endpointEnabled(String name) {
+        return !"false".equalsIgnoreCase(get("ENDPOINT_" + name.toUpperCase(Locale.ROOT) + "_ENABLED", "true"));
+    }
+
+    @Override
+    public String toString() {
+        return "Tenant[" + id + "]";
+    }
+
+    /** Connection settings of a tenant's ragdb; the password is never printed. */
+    public record Database(String host, int port, String name, String user, String password) {
+        public String jdbcUrl() {
+            return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+        }
+
+        @Override
+        public String toString() {
+            return "Database[" + user + "@" + host + ":" + port + "/" + name + "]";
+        }
+    }
+}

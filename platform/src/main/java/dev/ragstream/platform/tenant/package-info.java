@@ -1,0 +1,2 @@
+/** Tenants: ids, their {@code tenants/<id>/.env} configuration, the hot-reloading registry and per-tenant database pools. */
+package dev.ragstream.platform.tenant;

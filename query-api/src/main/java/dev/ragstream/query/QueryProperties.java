@@ -1,0 +1,29 @@
+package dev.ragstream.query;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Query API settings ({@code ragstream.query.*}).
+ *
+ * @param topK             passages used for an answer and reported as sources
+ * @param candidates       nearest neighbours and keyword hits fetched before fusion, each
+ * @param keywordCandidates matching rows ranked by full text at most (ranking costs ~40 µs a row)
+ * @param minSimilarity    relevance gate: below this cosine similarity a passage is not context
+ * @param efSearch         HNSW search breadth
+ * @param maxMessageLength longest accepted chat message, in characters
+ */
+@Validated
+@ConfigurationProperties("ragstream.query")
+public record QueryProperties(@DefaultValue("5") @Min(1) @Max(50) int topK,
+                              @DefaultValue("20") @Min(1) @Max(200) int candidates,
+                              @DefaultValue("1000") @Min(10) int keywordCandidates,
+                              @DefaultValue("0.35") @DecimalMin("0") @DecimalMax("1") double minSimilarity,
+                              @DefaultValue("100") @Min(10) @Max(1000) int efSearch,
+                              @DefaultValue("10000") @Min(1) int maxMessageLength) {
+}

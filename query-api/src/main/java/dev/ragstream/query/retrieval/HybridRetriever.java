@@ -1,0 +1,158 @@
+package dev.ragstream.query.retrieval;
+
+import dev.ragstream.embedding.EmbeddingModel;
+import dev.ragstream.embedding.PgVectorLiteral;
+import dev.ragstream.query.QueryProperties;
+import dev.ragstream.platform.tenant.Tenant;
+import dev.ragstream.platform.tenant.TenantDataSources;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds the passages of one tenant's active index that best match a question: the nearest
+ * neighbours by cosine (HNSW, iterative scan so that the join to active documents still yields a
+ * full list) and the best full-text matches (candidates capped before ranking), fused with
+ * reciprocal rank fusion (k = 60). Reads only through the tenant's own pool.
+ */
+@Component
+public class HybridRetriever {
+
+    private static final int RRF_K = 60;
+
+    private final TenantDataSources dataSources;
+    private final EmbeddingModel model;
+    private final QueryProperties properties;
+
+    public HybridRetriever(TenantDataSources dataSources, EmbeddingModel model, QueryProperties properties) {
+        this.dataSources = dataSources;
+        this.model = model;
+        this.properties = properties;
+    }
+
+    /** The top passages for {@code question}, best first. @throws SQLException when the tenant's database fails */
+    public List<Passage> retrieve(Tenant tenant, String question) throws SQLException {
+        String vector = PgVectorLiteral.of(model.embedAll(List.of(question)).get(0));
+        return dataSources.inTransaction(tenant, c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL hnsw.ef_search = " + properties.efSearch());
+                st.execute("SET LOCAL hnsw.iterative_scan = relaxed_order");
+            }
+            Map<String, Hit> hits = new LinkedHashMap<>();
+            nearest(c, vector, hits);
+            keyword(c, question, vector, hits);
+            return fuse(hits);
+        });
+    }
+
+    private void nearest(Connection c, String vector, Map<String, Hit> hits) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT c.document_id, d.filename, c.chunk_index, c.content, c.heading_path,
+                       1 - (c.embedding <=> ?::vector) AS similarity
+                FROM chunks c JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
+                WHERE d.status = 'indexed'
+                ORDER BY c.embedding <=> ?::vector
+                LIMIT ?""")) {
+            ps.setString(1, vector);
+            ps.setString(2, vector);
+            ps.setInt(3, properties.candidates());
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int rank = 1; rs.next(); rank++) {
+                    Hit hit = hit(rs, hits);
+                    hit.similarity = rs.getDouble("similarity");
+                    hit.vectorRank = rank;
+                }
+            }
+        }
+    }
+
+    /** Any of the question's words may match (a chat question is no boolean query); ranking only on capped candidates. */
+    private void keyword(Connection c, String question, String vector, Map<String, Hit> hits) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH q AS (SELECT replace(websearch_to_tsquery('english', ?)::text, ' & ', ' | ') AS text),
+                     query AS (SELECT to_tsquery('english', text) AS tsq FROM q WHERE text <> ''),
+                     candidates AS (
+                         SELECT c.document_id, c.version, c.chunk_index, c.content, c.heading_path, c.content_tsv,
+                                c.embedding
+                         FROM chunks c, query WHERE c.content_tsv @@ query.tsq LIMIT ?)
+                SELECT k.document_id, d.filename, k.chunk_index, k.content, k.heading_path,
+                       ts_rank_cd(k.content_tsv, query.tsq, 32) AS keyword_score,
+                       1 - (k.embedding <=> ?::vector) AS similarity
+                FROM candidates k JOIN documents d ON d.id = k.document_id AND d.active_version = k.version, query
+                WHERE d.status = 'indexed'
+                ORDER BY keyword_score DESC
+                LIMIT ?""")) {
+            ps.setString(1, question);
+            ps.setInt(2, properties.keywordCandidates());
+            ps.setString(3, vector);
+            ps.setInt(4, properties.candidates());
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int rank = 1; rs.next(); rank++) {
+                    Hit hit = hit(rs, hits);
+                    hit.keywordScore = rs.getDouble("keyword_score");
+                    hit.similarity = rs.getDouble("similarity");
+                    hit.keywordRank = rank;
+                }
+            }
+        }
+    }
+
+    private List<Passage> fuse(Map<String, Hit> hits) {
+        double best = 2.0 / (RRF_K + 1);
+        List<Passage> fused = new ArrayList<>();
+        for (Hit h : hits.values()) {
+            double rrf = (h.vectorRank > 0 ? 1.0 / (RRF_K + h.vectorRank) : 0) + (h.keywordRank > 0 ? 1.0 / (RRF_K + h.keywordRank) : 0);
+            fused.add(new Passage(h.documentId, h.filename, h.chunkIndex, h.text, h.headingPath,
+                    round(h.similarity), round(h.keywordScore), round(rrf / best)));
+        }
+        fused.sort(Comparator.comparingDouble(Passage::combinedScore).reversed()
+                .thenComparing(Comparator.comparingDouble(Passage::similarity).reversed()));
+        return fused.subList(0, Math.min(properties.topK(), fused.size()));
+    }
+
+    private static Hit hit(ResultSet rs, Map<String, Hit> hits) throws SQLException {
+        UUID documentId = rs.getObject("document_id", UUID.class);
+        int chunkIndex = rs.getInt("chunk_index");
+        String key = documentId + "#" + chunkIndex;
+        Hit hit = hits.get(key);
+        if (hit == null) {
+            hit = new Hit(documentId, rs.getString("filename"), chunkIndex, rs.getString("content"), rs.getString("heading_path"));
+            hits.put(key, hit);
+        }
+        return hit;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10_000) / 10_000.0;
+    }
+
+    /** A candidate from one or both lists. */
+    private static final class Hit {
+        final UUID documentId;
+        final String filename;
+        final int chunkIndex;
+        final String text;
+        final String headingPath;
+        double similarity;
+        double keywordScore;
+        int vectorRank;
+        int keywordRank;
+
+        Hit(UUID documentId, String filename, int chunkIndex, String text, String headingPath) {
+            this.documentId = documentId;
+            this.filename = filename;
+            this.chunkIndex = chunkIndex;
+            this.text = text;
+            this.headingPath = headingPath;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.ragstream.admin;
+
+import dev.ragstream.platform.PlatformConfiguration;
+import dev.ragstream.platform.PlatformProperties;
+import dev.ragstream.platform.web.InternalRequestFilter;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+
+/** The tenant-admin service (internal: reached through the gateway); configuration in {@code tenant-admin.yml}. */
+@SpringBootApplication
+@Import(PlatformConfiguration.class)
+public class TenantAdminApplication {
+
+    public static SpringApplicationBuilder builder() {
+        return new SpringApplicationBuilder(TenantAdminApplication.class).properties("spring.config.name=tenant-admin");
+    }
+
+    public static void main(String[] args) {
+        builder().run(args);
+    }
+
+    @Bean
+    FilterRegistrationBean<InternalRequestFilter> internalOnly(PlatformProperties platform) {
+        FilterRegistrationBean<InternalRequestFilter> registration =
+                new FilterRegistrationBean<>(new InternalRequestFilter(platform.internalSecret()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.ragstream.admin.cli;
+
+import dev.ragstream.database.DatabaseProvisioner;
+import dev.ragstream.database.DatabaseTarget;
+import dev.ragstream.platform.security.ApiKeys;
+import dev.ragstream.platform.tenant.TenantId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code tenant create <id>}: writes {@code tenants/<id>/.env} with generated keys and provisions
+ * the tenant's own database and role. All or nothing: a failure leaves no folder and no database.
+ */
+@Command(name = "create", description = "Create a tenant: configuration, keys and its own database.")
+final class CreateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    TenantCli cli;
+
+    @Parameters(index = "0", description = "Tenant id: 2-63 lowercase letters, digits and hyphens.")
+    String id;
+    @Option(names = "--name", description = "Human-readable tenant name.")
+    String name;
+    @Option(names = "--db-host", defaultValue = "127.0.0.1")
+    String dbHost;
+    @Option(names = "--db-port", defaultValue = "5432")
+    int dbPort;
+    @Option(names = "--db-name", description = "Default: ragdb_<id>.")
+    String dbName;
+    @Option(names = "--db-user", description = "Default: rag_<id>, a role of its own that can connect only to its database.")
+    String dbUser;
+    @Option(names = "--db-password", description = "Default: generated.")
+    String dbPassword;
+    @Option(names = "--admin-db-host", defaultValue = "127.0.0.1")
+    String chatHost;
+    @Option(names = "--admin-db-port", defaultValue = "5432")
+    int chatPort;
+    @Option(names = "--admin-db-name", defaultValue = "chatdb")
+    String chatName;
+    @Option(names = "--admin-db-user", defaultValue = "chatuser")
+    String chatUser;
+    @Option(names = "--admin-db-password", defaultValue = "${env:RAGSTREAM_CHATDB_PASSWORD:-}")
+    String chatPassword;
+    @Option(names = "--no-provision", description = "Only write the configuration; create the database yourself.")
+    boolean noProvision;
+
+    @Override
+    public Integer call() throws IOException, SQLException {
+        TenantId tenant = TenantId.of(id);
+        Path dir = cli.tenantsDir().toAbsolutePath().normalize().resolve(tenant.value());
+        if (Files.exists(dir)) {
+            throw new IllegalArgumentException("tenant " + tenant + " already exists (" + dir + ")");
+        }
+        String snake = tenant.value().replace('-', '_');
+        DatabaseTarget database = new DatabaseTarget(dbHost, dbPort, dbName != null ? dbName : "ragdb_" + snake,
+                dbUser != null ? dbUser : "rag_" + snake, dbPassword != null ? dbPassword : ApiKeys.generatePassword());
+        Map<String, String> env = variables(tenant, database);
+
+        System.out.println("Creating tenant: " + tenant);
+        System.out.println("Name: " + env.get("TENANT_NAME"));
+        System.out.println("Directory: " + dir);
+        write(dir, EnvTemplate.render(env));
+        if (!noProvision) {
+            provision(dir, database);
+        }
+        System.out.println("Generated API Keys:");
+        for (String key : new String[] {"ADMIN_API_KEY", "CHAT_API_KEY", "UPLOAD_API_KEY"}) {
+            System.out.println("  " + key + ": " + env.get(key));
+        }
+        System.out.println("  ADMIN_PASSWORD: " + env.get("ADMIN_PASSWORD"));
+        System.out.println("(shown in full this one time)");
+        System.out.println("Tenant created successfully!");
+        System.out.println("Next steps:");
+        System.out.println("1. Edit " + dir.resolve(".env") + " to set LLM_PROVIDER and its API key (optional)");
+        System.out.println(noProvision
+                ? "2. Create the database " + database.database() + " for role " + database.user() + ", then run migrations"
+                : "2. Upload documents: POST /upload?tenant=" + tenant + " with X-API-Key: <UPLOAD_API_KEY>");
+        return 0;
+    }
+
+    private Map<String, String> variables(TenantId tenant, DatabaseTarget db) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TENANT_ID", tenant.value());
+        env.put("TENANT_NAME", name != null && !name.isBlank() ? name.strip().replaceAll("[\\r\\n]", " ") : tenant.value());
+        env.put("DB_HOST", db.host());
+        env.put("DB_PORT", String.valueOf(db.port()));
+        env.put("DB_NAME", db.database());
+        env.put("DB_USER", db.user());
+        env.put("DB_PASSWORD", db.password());
+        env.put("ADMIN_DB_HOST", chatHost);
+        env.put("ADMIN_DB_PORT", String.valueOf(chatPort));
+        env.put("ADMIN_DB_NAME", chatName);
+        env.put("ADMIN_DB_USER", chatUser);
+        env.put("ADMIN_DB_PASSWORD", chatPassword);
+        env.put("ADMIN_API_KEY", ApiKeys.generate());
+        env.put("CHAT_API_KEY", ApiKeys.generate());
+        env.put("UPLOAD_API_KEY", ApiKeys.generate());
+        env.put("ADMIN_PASSWORD", ApiKeys.generatePassword());
+        env.put("API_DEBUG_PASSWORD", ApiKeys.generatePassword());
+        return env;
+    }
+
+    /** Writes the folder (0750) and .env (0640) under a temporary name, then moves it into place. */
+    private static void write(Path dir, String content) throws IOException {
+        Files.createDirectories(dir.getParent());
+        Path staging = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + "-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+        Path env = staging.resolve(".env");
+        Files.createFile(env, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        Files.writeString(env, content);
+        Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void provision(Path dir, DatabaseTarget database) throws IOException, SQLException {
+        DatabaseProvisioner provisioner = new DatabaseProvisioner(cli.adminUser, cli.adminPassword);
+        boolean existed = false;
+        try {
+            existed = databaseExists(database);
+            String version = provisioner.provision(database, DatabaseProvisioner.Kind.RAGDB);
+            System.out.println("Database: " + database + " ready at schema version " + version);
+        } catch (SQLException | RuntimeException e) {
+            deleteRecursively(dir);
+            if (!existed) {
+                try {
+                    provisioner.drop(database, true);
+                } catch (SQLException ignored) {
+                    // the server refused us in the first place; nothing was created there
+                }
+            }
+            throw new IllegalStateException("cannot provision database " + database + ": " + e.getMessage()
+                    + " (nothing was created)", e);
+        }
+    }
+
+    private boolean databaseExists(DatabaseTarget database) {
+        try (var c = java.sql.DriverManager.getConnection(database.jdbcUrl("postgres"), cli.adminUser, cli.adminPassword);
+             var ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, database.database());
+            try (var rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

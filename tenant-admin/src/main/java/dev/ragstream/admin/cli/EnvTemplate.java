@@ -1,0 +1,100 @@
+package dev.ragstream.admin.cli;
+
+import java.util.Map;
+
+/** The {@code .env} of a new tenant: every variable of the PHP system's template, in its order and sections. */
+final class EnvTemplate {
+
+    private EnvTemplate() {
+    }
+
+    static String render(Map<String, String> v) {
+        return """
+                # ===========================================
+                # Tenant Identification
+                # ===========================================
+                TENANT_ID=%s
+                TENANT_NAME=%s
+
+                # ===========================================
+                # Database (tenant-specific RAG data)
+                # ===========================================
+                DB_HOST=%s
+                DB_PORT=%s
+                DB_NAME=%s
+                DB_USER=%s
+                DB_PASSWORD=%s
+
+                # ===========================================
+                # Admin Database (shared chatdb)
+                # ===========================================
+                ADMIN_DB_HOST=%s
+                ADMIN_DB_PORT=%s
+                ADMIN_DB_NAME=%s
+                ADMIN_DB_USER=%s
+                ADMIN_DB_PASSWORD=%s
+
+                # ===========================================
+                # API Keys (unique per tenant)
+                # ===========================================
+                ADMIN_API_KEY=%s
+                CHAT_API_KEY=%s
+                UPLOAD_API_KEY=%s
+
+                # ===========================================
+                # LLM Provider (empty: extractive answers, no LLM)
+                # ===========================================
+                LLM_PROVIDER=
+                OPENAI_API_KEY=
+                OPENAI_MODEL=gpt-5.2
+
+                # Optional: Claude
+                ANTHROPIC_API_KEY=
+                CLAUDE_MODEL=claude-sonnet-4-20250514
+
+                # ===========================================
+                # Docling Service (empty: Apache Tika only)
+                # ===========================================
+                DOCLING_SERVICE_URL=
+
+                # ===========================================
+                # Upload Settings
+                # ===========================================
+                MAX_UPLOAD_SIZE_MB=100
+
+                # ===========================================
+                # CORS Allowed Origins
+                # ===========================================
+                ALLOWED_ORIGINS=
+
+                # ===========================================
+                # Admin Dashboard
+                # ===========================================
+                ADMIN_USERNAME=admin
+                ADMIN_PASSWORD=%s
+
+                # ===========================================
+                # Debug (optional)
+                # ===========================================
+                API_DEBUG_LOGGING_ENABLED=false
+                API_DEBUG_LOG_PATH=./logs/api_debug/%s
+                API_DEBUG_USERNAME=admin
+                API_DEBUG_PASSWORD=%s
+
+                # ===========================================
+                # Endpoint Toggles (default: true if not set)
+                # ===========================================
+                # ENDPOINT_CHAT_ENABLED=true
+                # ENDPOINT_CUSTOMER_CHAT_ENABLED=true
+                # ENDPOINT_WIDGET_CONFIG_ENABLED=true
+                # ENDPOINT_UPLOAD_ENABLED=true
+                # ENDPOINT_MEDIA_INFO_ENABLED=true
+                # ENDPOINT_ADMIN_ENABLED=true
+                # ENDPOINT_API_DEBUG_ENABLED=true
+                """.formatted(v.get("TENANT_ID"), v.get("TENANT_NAME"),
+                v.get("DB_HOST"), v.get("DB_PORT"), v.get("DB_NAME"), v.get("DB_USER"), v.get("DB_PASSWORD"),
+                v.get("ADMIN_DB_HOST"), v.get("ADMIN_DB_PORT"), v.get("ADMIN_DB_NAME"), v.get("ADMIN_DB_USER"),
+                v.get("ADMIN_DB_PASSWORD"), v.get("ADMIN_API_KEY"), v.get("CHAT_API_KEY"), v.get("UPLOAD_API_KEY"),
+                v.get("ADMIN_PASSWORD"), v.get("TENANT_ID"), v.get("API_DEBUG_PASSWORD"));
+    }
+}

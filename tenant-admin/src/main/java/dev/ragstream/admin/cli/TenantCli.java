@@ -1,0 +1,55 @@
+package dev.ragstream.admin.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/tenant}: manage tenants. Every failure a user can cause ends with one clear line on
+ * stderr and a non-zero exit code.
+ */
+@Command(name = "tenant", mixinStandardHelpOptions = true,
+        description = "Manage ragstream tenants (tenants/<id>/.env and their databases).",
+        subcommands = {CreateCommand.class, ListCommand.class, InitChatDbCommand.class})
+public final class TenantCli implements Callable<Integer> {
+
+    @Option(names = "--tenants-dir", description = "Tenants folder (default: $TENANTS_DIR or ./tenants).")
+    Path tenantsDir;
+
+    @Option(names = "--pg-admin-user", defaultValue = "${env:RAGSTREAM_PG_ADMIN_USER:-postgres}",
+            description = "Superuser used to create roles and databases (default: postgres).")
+    String adminUser;
+
+    @Option(names = "--pg-admin-password", defaultValue = "${env:RAGSTREAM_PG_ADMIN_PASSWORD:-}",
+            description = "Password of that superuser (default: $RAGSTREAM_PG_ADMIN_PASSWORD).")
+    String adminPassword;
+
+    Path tenantsDir() {
+        if (tenantsDir != null) {
+            return tenantsDir;
+        }
+        String env = System.getenv("TENANTS_DIR");
+        return Path.of(env == null || env.isBlank() ? "tenants" : env);
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new TenantCli())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("Error: " + e.getMessage());
+                    return 1;
+                })
+                .execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}
