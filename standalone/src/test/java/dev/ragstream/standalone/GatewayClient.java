@@ -1,0 +1,96 @@
+package dev.ragstream.standalone;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A plain HTTP client of the gateway, as an outside client would use it. */
+final class GatewayClient {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** A response: status, content type and the parsed JSON body. */
+    record Reply(int status, String contentType, JsonNode body) {
+        String text(String field) {
+            return body.path(field).asString();
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    GatewayClient(String base) {
+        this.base = base;
+    }
+
+    Reply upload(String tenant, String key, String filename, byte[] content) {
+        String boundary = "----rs" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/upload" + (tenant == null ? "" : "?tenant=" + tenant)))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
+        return send(request);
+    }
+
+    Reply status(String tenant, String key, String documentId) {
+        return send(HttpRequest.newBuilder(URI.create(base + "/upload/status/" + documentId + "?tenant=" + tenant))
+                .header("X-API-Key", key).GET());
+    }
+
+    Reply chat(String key, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/chat"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
+        return send(request);
+    }
+
+    Reply chat(String tenant, String key, String sessionId, String message) {
+        var body = JSON.createObjectNode().put("tenant_id", tenant).put("session_id", sessionId).put("message", message);
+        return chat(key, body.toString());
+    }
+
+    Reply get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : parse(response.body());
+            return new Reply(response.statusCode(), type, body);
+        } catch (IOException e) {
+            throw new IllegalStateException("gateway request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (RuntimeException e) {
+            return JSON.createObjectNode().put("raw", body);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.ragstream.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ragstream.testsupport.fixtures.Fixtures;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The walking skeleton end to end, through the gateway of a running system (own Kafka broker,
+ * real per-tenant databases): two tenants each upload a different document; each one's chat finds
+ * its own document and never the other's; keys of one tenant never open another.
+ */
+class TwoTenantsEndToEndIT {
+
+    @TempDir
+    static Path home;
+
+    static TestTenants tenants;
+    static TestTenants.Created acme;
+    static TestTenants.Created safari;
+    static Standalone system;
+    static GatewayClient gateway;
+
+    @BeforeAll
+    static void startSystemWithTwoTenantsAndOneDocumentEach() throws Exception {
+        tenants = new TestTenants(home.resolve("tenants"));
+        acme = tenants.create("e2e-acme");
+        safari = tenants.create("e2e-safari");
+        system = Standalone.start(new Standalone.Settings(tenants.dir(), home.resolve("data"), false, 0, null));
+        gateway = new GatewayClient(system.gatewayUrl());
+
+        String handbook = uploadAndAwaitIndexed(acme, "handbook.md", Fixtures.bytes(Fixtures.HANDBOOK));
+        String zebras = uploadAndAwaitIndexed(safari, "zebra-facts.txt", Fixtures.bytes(Fixtures.ZEBRA_FACTS));
+        assertThat(handbook).isNotEqualTo(zebras);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) {
+            system.close();
+        }
+        if (tenants != null) {
+            tenants.close();
+        }
+    }
+
+    @Test
+    void eachTenantsChatFindsItsOwnDocumentWithTheSeedsResponseShape() {
+        GatewayClient.Reply reply = gateway.chat(acme.id(), acme.chatKey(), "s-1", "How many vacation days do employees get?");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body().path("context_used").asBoolean()).isTrue();
+        assertThat(reply.text("llm_provider")).isEqualTo("extractive");
+        assertThat(reply.text("response")).contains("27").contains("[1]");
+        JsonNode first = reply.body().path("sources").get(0);
+        assertThat(first.path("filename").asString()).isEqualTo("handbook.md");
+        assertThat(first.has("chunk_index")).isTrue();
+        assertThat(first.path("similarity").asDouble()).isBetween(0.35, 1.0);
+        assertThat(first.has("keyword_score")).isTrue();
+        assertThat(first.path("combined_score").asDouble()).isPositive();
+
+        GatewayClient.Reply zebras = gateway.chat(safari.id(), safari.chatKey(), "s-1", "Which rivers do the zebras cross?");
+        assertThat(zebras.body().path("context_used").asBoolean()).isTrue();
+        assertThat(zebras.body().path("sources").findValuesAsString("filename")).containsOnly("zebra-facts.txt");
+    }
+
+    @Test
+    void aTenantNeverSeesTheOtherTenantsDocument() {
+        GatewayClient.Reply acmeAsksAboutZebras = gateway.chat(acme.id(), acme.chatKey(), "s-2", "Which rivers do the zebras cross in the Serengeti?");
+        GatewayClient.Reply safariAsksAboutLeave = gateway.chat(safari.id(), safari.chatKey(), "s-2", "How many vacation days do employees get?");
+
+        assertThat(acmeAsksAboutZebras.body().path("sources").findValuesAsString("filename")).doesNotContain("zebra-facts.txt");
+        assertThat(safariAsksAboutLeave.body().path("sources").findValuesAsString("filename")).doesNotContain("handbook.md");
+        assertThat(safariAsksAboutLeave.toString()).doesNotContain("27 days");
+    }
+
+    @Test
+    void withoutRelevantContextTheAnswerIsTheSeedsFixedSentence() {
+        GatewayClient.Reply reply = gateway.chat(safari.id(), safari.chatKey(), "s-3", "What is the parental leave policy for engineers?");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.text("response")).isEqualTo("I don't have enough information to answer that question.");
+        assertThat(reply.body().path("sources").size()).isZero();
+        assertThat(reply.body().path("context_used").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aRequestNamingOneTenantWithAnotherTenantsKeyIsRefused() {
+        GatewayClient.Reply chat = gateway.chat(acme.id(), safari.chatKey(), "s-4", "How many vacation days do employees get?");
+        GatewayClient.Reply upload = gateway.upload(acme.id(), safari.uploadKey(), "x.txt", "hello".getBytes());
+        GatewayClient.Reply status = gateway.status(acme.id(), safari.adminKey(), "00000000-0000-0000-0000-000000000000");
+
+        assertThat(chat.status()).isEqualTo(401);
+        assertThat(chat.toString()).doesNotContain("27");
+        assertThat(upload.status()).isEqualTo(401);
+        assertThat(status.status()).isEqualTo(401);
+        assertProblem(chat, "Invalid API key");
+    }
+
+    @Test
+    void missingTenantIsBadRequestAndUnknownTenantIsNotFound() {
+        GatewayClient.Reply missing = gateway.chat(null, "{\"session_id\": \"s\", \"message\": \"hi\"}");
+        GatewayClient.Reply unknown = gateway.chat("no-such-tenant", null, "s", "hi");
+        GatewayClient.Reply invalid = gateway.chat("../etc", null, "s", "hi");
+
+        assertThat(missing.status()).isEqualTo(400);
+        assertProblem(missing, "Missing tenant_id");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertProblem(unknown, "Tenant not found");
+        assertThat(invalid.status()).isEqualTo(404);
+        assertProblem(invalid, "Tenant not found");
+    }
+
+    @Test
+    void uploadWithoutKeyIsUnauthorizedAndStatusOfAnotherTenantsDocumentIsNotFound() {
+        GatewayClient.Reply noKey = gateway.upload(acme.id(), null, "x.txt", "hello".getBytes());
+        assertThat(noKey.status()).isEqualTo(401);
+        assertProblem(noKey, "Missing API key");
+
+        GatewayClient.Reply accepted = gateway.upload(acme.id(), acme.uploadKey(), "note.txt", "A short note about lab 4B.".getBytes());
+        String id = accepted.text("document_id");
+        GatewayClient.Reply foreign = gateway.status(safari.id(), safari.uploadKey(), id);
+        GatewayClient.Reply missing = gateway.status(safari.id(), safari.uploadKey(), "11111111-1111-1111-1111-111111111111");
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(withoutInstance(foreign)).isEqualTo(withoutInstance(missing));
+    }
+
+    @Test
+    void unmappedPathsAnswerProblemJson() {
+        GatewayClient.Reply reply = gateway.get("/no/such/path");
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.body().has("error")).isTrue();
+    }
+
+    /** The body without {@code instance}, which names the requested path. */
+    private static JsonNode withoutInstance(GatewayClient.Reply reply) {
+        return ((tools.jackson.databind.node.ObjectNode) reply.body().deepCopy()).without("instance");
+    }
+
+    private static void assertProblem(GatewayClient.Reply reply, String message) {
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.text("error")).isEqualTo(message);
+        assertThat(reply.text("detail")).isEqualTo(message);
+        assertThat(reply.text("type")).startsWith("https://ragstream.dev/problems/");
+    }
+
+    static String uploadAndAwaitIndexed(TestTenants.Created tenant, String filename, byte[] content) {
+        GatewayClient.Reply accepted = gateway.upload(tenant.id(), tenant.uploadKey(), filename, content);
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(accepted.text("status")).isEqualTo("queued");
+        String id = accepted.text("document_id");
+        assertThat(accepted.text("status_url")).isEqualTo("/upload/status/" + id + "?tenant=" + tenant.id());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            GatewayClient.Reply status = gateway.status(tenant.id(), tenant.uploadKey(), id);
+            assertThat(status.text("status")).isNotEqualTo("failed").isEqualTo("indexed");
+        });
+        return id;
+    }
+}
