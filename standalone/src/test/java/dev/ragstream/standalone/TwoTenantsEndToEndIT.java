@@ -145,6 +145,19 @@ class TwoTenantsEndToEndIT {
         return ((tools.jackson.databind.node.ObjectNode) reply.body().deepCopy()).without("instance");
     }
 
+    @Test
+    void everyServiceIsHealthyAndTenantWorkIsMeteredWithATenantTag() {
+        for (Standalone.Service service : Standalone.Service.values()) {
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + system.port(service));
+            assertThat(client.get("/actuator/health").text("status")).as("%s health", service).isEqualTo("UP");
+        }
+        String gatewayMetrics = new GatewayClient(system.gatewayUrl()).get("/actuator/prometheus").text("raw");
+        String embedMetrics = new GatewayClient("http://127.0.0.1:" + system.port(Standalone.Service.EMBED_WORKER))
+                .get("/actuator/prometheus").text("raw");
+        assertThat(gatewayMetrics).containsPattern("ragstream_uploads_total\\{[^}]*tenant=\"" + acme.id() + "\"");
+        assertThat(embedMetrics).containsPattern("ragstream_documents_indexed_total\\{[^}]*tenant=\"" + safari.id() + "\"");
+    }
+
     private static void assertProblem(GatewayClient.Reply reply, String message) {
         assertThat(reply.contentType()).startsWith("application/problem+json");
         assertThat(reply.text("error")).isEqualTo(message);
