@@ -10,6 +10,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,6 +32,7 @@ class TwoTenantsEndToEndIT {
     static TestTenants.Created safari;
     static Standalone system;
     static GatewayClient gateway;
+    static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
 
     @BeforeAll
     static void startSystemWithTwoTenantsAndOneDocumentEach() throws Exception {
@@ -35,6 +41,9 @@ class TwoTenantsEndToEndIT {
         safari = tenants.create("e2e-safari");
         system = Standalone.start(new Standalone.Settings(tenants.dir(), home.resolve("data"), false, 0, null));
         gateway = new GatewayClient(system.gatewayUrl());
+        // after the services started: each Spring Boot start re-initialises logging
+        LOGS.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
 
         String handbook = uploadAndAwaitIndexed(acme, "handbook.md", Fixtures.bytes(Fixtures.HANDBOOK));
         String zebras = uploadAndAwaitIndexed(safari, "zebra-facts.txt", Fixtures.bytes(Fixtures.ZEBRA_FACTS));
@@ -43,6 +52,7 @@ class TwoTenantsEndToEndIT {
 
     @AfterAll
     static void stop() {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOGS);
         if (system != null) {
             system.close();
         }
@@ -156,6 +166,47 @@ class TwoTenantsEndToEndIT {
                 .get("/actuator/prometheus").text("raw");
         assertThat(gatewayMetrics).containsPattern("ragstream_uploads_total\\{[^}]*tenant=\"" + acme.id() + "\"");
         assertThat(embedMetrics).containsPattern("ragstream_documents_indexed_total\\{[^}]*tenant=\"" + safari.id() + "\"");
+    }
+
+    @Test
+    void aDocumentWithoutTextFailsWithAReasonAndIsDeadLettered() {
+        byte[] binary = new byte[4096];
+        new java.util.Random(7).nextBytes(binary);
+        GatewayClient.Reply accepted = gateway.upload(acme.id(), acme.uploadKey(), "scan.bin", binary);
+        String id = accepted.text("document_id");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(gateway.status(acme.id(), acme.uploadKey(), id).text("status")).isEqualTo("failed"));
+        assertThat(gateway.status(acme.id(), acme.uploadKey(), id).text("reason")).isIn("unsupported_type", "no_extractable_text");
+
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(java.util.Map.of(
+                "bootstrap.servers", system.bootstrapServers(), "group.id", "dlt-check-" + id,
+                "auto.offset.reset", "earliest", "key.deserializer", StringDeserializer.class.getName(),
+                "value.deserializer", StringDeserializer.class.getName()))) {
+            consumer.subscribe(java.util.List.of(dev.ragstream.schemas.Topics.deadLetter(dev.ragstream.schemas.Topics.UPLOADS)));
+            java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> dead = new java.util.ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return dead.stream().anyMatch(r -> id.equals(r.key()));
+            });
+            var record = dead.stream().filter(r -> id.equals(r.key())).findFirst().orElseThrow();
+            assertThat(new String(record.headers().lastHeader("dlt-reason").value())).isIn("unsupported_type", "no_extractable_text");
+            assertThat(new String(record.headers().lastHeader("tenant-id").value())).isEqualTo(acme.id());
+        }
+    }
+
+    @Test
+    void documentTextQuestionsAndKeysNeverReachTheLogs() {
+        String canary = "zqxcanary" + System.nanoTime();
+        LOGS.list.clear();
+        uploadAndAwaitIndexed(acme, "canary.md", ("# Canary\n\nThe secret word is " + canary + " and nothing else.").getBytes());
+        gateway.chat(acme.id(), acme.chatKey(), "s-canary", "What is the secret word " + canary + "?");
+        gateway.chat(acme.id(), safari.chatKey(), "s-canary", "hello");
+
+        assertThat(LOGS.list).isNotEmpty();
+        assertThat(LOGS.list).allSatisfy(event -> assertThat(event.getFormattedMessage())
+                .doesNotContain(canary).doesNotContain(acme.chatKey()).doesNotContain(safari.chatKey())
+                .doesNotContain(acme.uploadKey()));
     }
 
     private static void assertProblem(GatewayClient.Reply reply, String message) {
