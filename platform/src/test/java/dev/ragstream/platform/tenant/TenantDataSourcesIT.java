@@ -1,0 +1,125 @@
+package dev.ragstream.platform.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ragstream.testsupport.postgres.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each tenant's pool reaches only that tenant's database, with that tenant's role. */
+class TenantDataSourcesIT {
+
+    static final String DB_A = TestDatabase.uniqueName("rsa");
+    static final String DB_B = TestDatabase.uniqueName("rsb");
+    static final String ROLE_A = TestDatabase.uniqueName("rra");
+    static final String ROLE_B = TestDatabase.uniqueName("rrb");
+
+    @TempDir
+    Path tenants;
+
+    @BeforeAll
+    static void createTwoTenantDatabasesWithTheirOwnRoles() throws SQLException {
+        try (Connection admin = TestDatabase.connectAdmin(); Statement st = admin.createStatement()) {
+            for (String[] pair : new String[][] {{ROLE_A, DB_A}, {ROLE_B, DB_B}}) {
+                st.execute("CREATE ROLE " + pair[0] + " LOGIN PASSWORD 'pw'");
+                st.execute("CREATE DATABASE " + pair[1] + " OWNER " + pair[0]);
+                st.execute("REVOKE CONNECT ON DATABASE " + pair[1] + " FROM PUBLIC");
+            }
+        }
+    }
+
+    @AfterAll
+    static void drop() {
+        TestDatabase.dropDatabase(DB_A);
+        TestDatabase.dropDatabase(DB_B);
+        TestDatabase.dropRole(ROLE_A);
+        TestDatabase.dropRole(ROLE_B);
+    }
+
+    @Test
+    void eachTenantIsServedThroughItsOwnDatabaseAndRole() throws Exception {
+        writeEnv("tenant-a", DB_A, ROLE_A);
+        writeEnv("tenant-b", DB_B, ROLE_B);
+        try (TenantRegistry registry = new TenantRegistry(tenants, Duration.ZERO);
+             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMinutes(1))) {
+            assertThat(whoAmI(pools, registry.find("tenant-a").orElseThrow())).isEqualTo(ROLE_A + "@" + DB_A);
+            assertThat(whoAmI(pools, registry.find("tenant-b").orElseThrow())).isEqualTo(ROLE_B + "@" + DB_B);
+        }
+    }
+
+    @Test
+    void changedDatabaseSettingsReplaceThePoolAndARemovedTenantLosesIt() throws Exception {
+        writeEnv("tenant-a", DB_A, ROLE_A);
+        try (TenantRegistry registry = new TenantRegistry(tenants, Duration.ZERO);
+             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMinutes(1))) {
+            Tenant before = registry.find("tenant-a").orElseThrow();
+            var oldPool = pools.dataSource(before);
+            assertThat(whoAmI(pools, before)).isEqualTo(ROLE_A + "@" + DB_A);
+
+            writeEnv("tenant-a", DB_B, ROLE_B);
+            Files.setLastModifiedTime(tenants.resolve("tenant-a/.env"), FileTime.from(Instant.now().plusSeconds(10)));
+            registry.reload();
+            assertThat(whoAmI(pools, registry.find("tenant-a").orElseThrow())).isEqualTo(ROLE_B + "@" + DB_B);
+            assertThat(((com.zaxxer.hikari.HikariDataSource) oldPool).isClosed()).isTrue();
+
+            Files.delete(tenants.resolve("tenant-a/.env"));
+            registry.reload();
+            assertThat(registry.find("tenant-a")).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedUnitOfWorkIsRolledBack() throws Exception {
+        writeEnv("tenant-a", DB_A, ROLE_A);
+        try (TenantRegistry registry = new TenantRegistry(tenants, Duration.ZERO);
+             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMinutes(1))) {
+            Tenant tenant = registry.find("tenant-a").orElseThrow();
+            pools.inTransaction(tenant, c -> c.createStatement().execute("CREATE TABLE IF NOT EXISTS notes (n int)"));
+            assertThatThrownBy(() -> pools.inTransaction(tenant, c -> {
+                c.createStatement().execute("INSERT INTO notes VALUES (1)");
+                throw new IllegalStateException("boom");
+            })).hasMessage("boom");
+            int rows = pools.inTransaction(tenant, c -> {
+                try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM notes")) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+            assertThat(rows).isZero();
+        }
+    }
+
+    private static String whoAmI(TenantDataSources pools, Tenant tenant) throws SQLException {
+        return pools.inTransaction(tenant, c -> {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT current_user || '@' || current_database()")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+    }
+
+    private void writeEnv(String id, String db, String role) throws IOException {
+        Files.createDirectories(tenants.resolve(id));
+        Files.writeString(tenants.resolve(id).resolve(".env"), """
+                TENANT_ID=%s
+                DB_HOST=127.0.0.1
+                DB_PORT=5432
+                DB_NAME=%s
+                DB_USER=%s
+                DB_PASSWORD=pw
+                """.formatted(id, db, role));
+    }
+}
