@@ -1,27 +1,28 @@
 package dev.ragstream.ingest.chunking;
 
 import dev.ragstream.embedding.TokenCounter;
+import dev.ragstream.ingest.chunking.MarkdownBlocks.Block;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Splits markdown along headings first (a chunk never spans two sections, and carries its heading
  * path such as "Handbook > Leave > Parental leave"), then packs whole paragraphs into chunks up to
- * the budget; a paragraph that alone exceeds it is split by sentences, then by words. Tokens are
- * counted with the embedding model's own tokenizer, and the budget is capped at the model window.
+ * the budget; a paragraph that alone exceeds it is split by sentences, then by words, then by
+ * characters. Tokens are counted with the embedding model's own tokenizer, the heading path counts
+ * too, and the budget is capped at the model window. A heading path longer than half the budget
+ * loses its outermost headings, so that the text always keeps at least half.
  */
 public final class ParagraphChunker implements Chunker {
 
-    private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.+?)\\s*#*\\s*$");
-    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+(?=[\\p{Lu}\\d\"'(\\[])");
     private static final String PATH_SEPARATOR = " > ";
 
     private final TokenCounter tokens;
+    private final TextSplitter splitter;
 
     public ParagraphChunker(TokenCounter tokens) {
         this.tokens = tokens;
+        this.splitter = new TextSplitter(tokens);
     }
 
     @Override
@@ -29,132 +30,90 @@ public final class ParagraphChunker implements Chunker {
         int max = Math.min(budget.maxTokens(), tokens.maxTokens());
         List<Chunk> chunks = new ArrayList<>();
         List<String> headings = new ArrayList<>();
-        Section section = new Section(chunks, max);
-        for (String block : markdown.split("\\n\\s*\\n")) {
-            String text = block.strip();
-            if (text.isEmpty()) {
-                continue;
-            }
-            Matcher heading = HEADING.matcher(text.lines().findFirst().orElse(""));
-            if (heading.matches()) {
+        Section section = new Section(chunks, null, max);
+        for (Block block : MarkdownBlocks.parse(markdown)) {
+            if (block.isHeading()) {
                 section.flush();
-                int level = heading.group(1).length();
-                while (headings.size() >= level) {
-                    headings.remove(headings.size() - 1);
-                }
-                while (headings.size() < level - 1) {
-                    headings.add("");
-                }
-                headings.add(heading.group(2).strip());
-                section = new Section(chunks, max);
-                section.headingPath = String.join(PATH_SEPARATOR, headings.stream().filter(h -> !h.isEmpty()).toList());
-                text = text.lines().skip(1).reduce((a, b) -> a + "\n" + b).orElse("").strip();
-                if (text.isEmpty()) {
-                    continue;
-                }
+                nest(headings, block);
+                section = new Section(chunks, headingPath(headings, max / 2), max);
+            } else {
+                section.add(block.text());
             }
-            section.add(text);
         }
         section.flush();
         return chunks;
     }
 
+    /** Puts the heading at its level: its deeper predecessors close, missing levels stay empty. */
+    private static void nest(List<String> headings, Block heading) {
+        while (headings.size() >= heading.headingLevel()) {
+            headings.remove(headings.size() - 1);
+        }
+        while (headings.size() < heading.headingLevel() - 1) {
+            headings.add("");
+        }
+        headings.add(heading.text());
+    }
+
+    /** The path of the non-empty headings within {@code limit} tokens, or null if there are none. */
+    private String headingPath(List<String> headings, int limit) {
+        List<String> names = headings.stream().filter(name -> !name.isEmpty()).toList();
+        for (int from = 0; from < names.size(); from++) {
+            String path = String.join(PATH_SEPARATOR, names.subList(from, names.size()));
+            if (tokens.countTokens(path) <= limit) {
+                return path;
+            }
+        }
+        return names.isEmpty() ? null : splitter.split(names.get(names.size() - 1), limit).get(0);
+    }
+
     /** Packs the paragraphs of one section into chunks. */
     private final class Section {
         private final List<Chunk> out;
+        private final String headingPath;
         private final int max;
-        private String headingPath = "";
-        private final StringBuilder current = new StringBuilder();
-        private int currentTokens;
+        private String current = "";
 
-        Section(List<Chunk> out, int max) {
+        Section(List<Chunk> out, String headingPath, int max) {
             this.out = out;
+            this.headingPath = headingPath;
             this.max = max;
         }
 
-        private int room() {
-            int pathTokens = headingPath.isEmpty() ? 0 : tokens.countTokens(headingPath) + 1;
-            return Math.max(8, max - pathTokens);
-        }
-
         void add(String paragraph) {
-            int count = tokens.countTokens(paragraph);
-            if (count > room()) {
-                flush();
-                for (String piece : split(paragraph, room())) {
-                    append(piece, tokens.countTokens(piece));
-                }
+            if (!current.isEmpty() && fits(current + "\n\n" + paragraph)) {
+                current = current + "\n\n" + paragraph;
                 return;
             }
-            if (currentTokens + count > room()) {
+            flush();
+            if (fits(paragraph)) {
+                current = paragraph;
+                return;
+            }
+            // The piece limit leaves a token for the newline between path and text, should a tokenizer count it.
+            int pathTokens = headingPath == null ? 0 : tokens.countTokens(headingPath) + 1;
+            List<String> pieces = splitter.split(paragraph, max - pathTokens);
+            for (String piece : pieces.subList(0, pieces.size() - 1)) {
+                current = piece;
                 flush();
             }
-            append(paragraph, count);
-        }
-
-        private void append(String text, int count) {
-            if (currentTokens + count > room()) {
-                flush();
-            }
-            if (!current.isEmpty()) {
-                current.append("\n\n");
-            }
-            current.append(text);
-            currentTokens += count;
+            current = pieces.get(pieces.size() - 1);
         }
 
         void flush() {
-            if (current.isEmpty()) {
-                return;
+            if (!current.isEmpty()) {
+                out.add(new Chunk(out.size(), current, headingPath, tokens.countTokens(embedded(current))));
+                current = "";
             }
-            String text = current.toString();
-            int count = tokens.countTokens(headingPath.isEmpty() ? text : headingPath + "\n" + text);
-            out.add(new Chunk(out.size(), text, headingPath.isEmpty() ? null : headingPath, count));
-            current.setLength(0);
-            currentTokens = 0;
         }
 
-        /** Splits an over-long paragraph by sentences, and over-long sentences by words. */
-        private List<String> split(String paragraph, int limit) {
-            List<String> pieces = new ArrayList<>();
-            StringBuilder piece = new StringBuilder();
-            for (String sentence : SENTENCE_END.split(paragraph)) {
-                for (String part : tokens.countTokens(sentence) > limit ? byWords(sentence, limit) : List.of(sentence)) {
-                    String candidate = piece.isEmpty() ? part : piece + " " + part;
-                    if (!piece.isEmpty() && tokens.countTokens(candidate) > limit) {
-                        pieces.add(piece.toString());
-                        piece.setLength(0);
-                        piece.append(part);
-                    } else {
-                        piece.setLength(0);
-                        piece.append(candidate);
-                    }
-                }
-            }
-            if (!piece.isEmpty()) {
-                pieces.add(piece.toString());
-            }
-            return pieces;
+        private boolean fits(String text) {
+            return tokens.countTokens(embedded(text)) <= max;
         }
 
-        private List<String> byWords(String sentence, int limit) {
-            List<String> parts = new ArrayList<>();
-            StringBuilder part = new StringBuilder();
-            for (String word : sentence.split("\\s+")) {
-                String candidate = part.isEmpty() ? word : part + " " + word;
-                if (!part.isEmpty() && tokens.countTokens(candidate) > limit) {
-                    parts.add(part.toString());
-                    part.setLength(0);
-                    part.append(word);
-                } else {
-                    part.setLength(0);
-                    part.append(candidate);
-                }
-            }
-            if (!part.isEmpty()) {
-                parts.add(part.toString());
-            }
-            return parts;
+        /** The text as it is embedded: under its heading path. */
+        private String embedded(String text) {
+            return headingPath == null ? text : headingPath + "\n" + text;
         }
     }
 }

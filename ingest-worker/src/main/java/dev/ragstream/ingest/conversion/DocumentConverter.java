@@ -6,8 +6,11 @@ import java.io.InputStream;
 public interface DocumentConverter {
 
     /**
+     * @param filename    the uploaded file's name, used as a type hint; may be null
+     * @param contentType the declared media type, possibly with a charset; may be null
      * @throws dev.ragstream.platform.kafka.PermanentException with reason {@code unsupported_type},
-     *         {@code corrupt_document} or {@code no_extractable_text} when retrying cannot help
+     *         {@code corrupt_document}, {@code encrypted_document}, {@code unreadable_document} or
+     *         {@code no_extractable_text} (also for an empty file) when retrying cannot help
      */
     ConvertedDocument convert(InputStream content, String filename, String contentType);
 

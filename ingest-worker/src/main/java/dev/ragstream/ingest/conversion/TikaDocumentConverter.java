@@ -1,10 +1,14 @@
 package dev.ragstream.ingest.conversion;
 
 import dev.ragstream.platform.kafka.PermanentException;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.tika.exception.EncryptedDocumentException;
 import org.apache.tika.exception.TikaException;
 import org.apache.tika.exception.UnsupportedFormatException;
@@ -22,67 +26,102 @@ import org.xml.sax.SAXException;
  */
 public final class TikaDocumentConverter implements DocumentConverter {
 
+    private static final Set<String> TEXT_TYPES = Set.of("text/plain", "text/markdown", "text/x-markdown");
+    private static final Set<String> TEXT_EXTENSIONS = Set.of(".md", ".markdown", ".txt");
+
     private final AutoDetectParser parser = new AutoDetectParser();
     private final int maxChars;
 
+    /** @param maxChars most characters kept from one document; the rest is cut and the cut recorded */
     public TikaDocumentConverter(int maxChars) {
+        if (maxChars < 1) {
+            throw new IllegalArgumentException("maxChars must be positive");
+        }
         this.maxChars = maxChars;
     }
 
     @Override
     public ConvertedDocument convert(InputStream content, String filename, String contentType) {
+        String name = filename == null ? "" : filename;
         Metadata metadata = new Metadata();
-        metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, filename);
+        metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
         if (contentType != null) {
             metadata.set(Metadata.CONTENT_TYPE, contentType);
         }
+        try {
+            InputStream in = content.markSupported() ? content : new BufferedInputStream(content);
+            if (isEmpty(in)) {
+                throw new PermanentException("no_extractable_text", "document " + name + " is empty");
+            }
+            return isPlainText(name, contentType) ? plainText(in, metadata) : parse(in, name, metadata);
+        } catch (EncryptedDocumentException e) {
+            throw new PermanentException("encrypted_document", "document " + name + " is encrypted", e);
+        } catch (UnsupportedFormatException e) {
+            throw new PermanentException("unsupported_type", "no parser for " + name, e);
+        } catch (TikaException | SAXException e) {
+            throw new PermanentException("corrupt_document", "cannot parse " + name + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new PermanentException("unreadable_document", "cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ConvertedDocument parse(InputStream in, String name, Metadata metadata)
+            throws IOException, TikaException, SAXException {
         MarkdownContentHandler handler = new MarkdownContentHandler(maxChars);
         ParseContext context = new ParseContext();
         context.set(Parser.class, parser);
-        try {
-            if (isPlainText(filename, contentType)) {
-                return plainText(content, metadata);
-            }
-            parser.parse(content, handler, metadata, context);
-        } catch (EncryptedDocumentException e) {
-            throw new PermanentException("encrypted_document", "document " + filename + " is encrypted", e);
-        } catch (UnsupportedFormatException e) {
-            throw new PermanentException("unsupported_type", "no parser for " + filename, e);
-        } catch (TikaException | SAXException e) {
-            throw new PermanentException("corrupt_document", "cannot parse " + filename + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new PermanentException("unreadable_document", "cannot read " + filename + ": " + e.getMessage(), e);
-        }
-        String detected = metadata.get(Metadata.CONTENT_TYPE);
+        parser.parse(in, handler, metadata, context);
         String markdown = handler.markdown();
         if (markdown.isBlank()) {
-            if (detected != null && MediaType.parse(detected) != null
-                    && MediaType.OCTET_STREAM.equals(MediaType.parse(detected).getBaseType())) {
-                throw new PermanentException("unsupported_type", "unsupported content in " + filename);
+            MediaType detected = MediaType.parse(metadata.get(Metadata.CONTENT_TYPE));
+            if (detected != null && MediaType.OCTET_STREAM.equals(detected.getBaseType())) {
+                throw new PermanentException("unsupported_type", "unsupported content in " + name);
             }
-            throw new PermanentException("no_extractable_text", "no extractable text in " + filename);
+            throw new PermanentException("no_extractable_text", "no extractable text in " + name);
         }
         return new ConvertedDocument(markdown, describe(metadata, handler.truncated()));
     }
 
-    private ConvertedDocument plainText(InputStream content, Metadata metadata) throws IOException {
-        byte[] bytes = content.readNBytes(maxChars * 4);
-        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).replace("\r\n", "\n");
-        boolean truncated = text.length() > maxChars;
-        String markdown = (truncated ? text.substring(0, maxChars) : text).strip();
+    private ConvertedDocument plainText(InputStream in, Metadata metadata) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, 4L * maxChars));
+        boolean complete = in.read() == -1;
+        String text = PlainTextDecoder.decode(bytes, declaredCharset(metadata.get(Metadata.CONTENT_TYPE)), complete).replace("\r\n", "\n");
+        boolean truncated = !complete || text.length() > maxChars;
+        String markdown = (text.length() > maxChars ? cut(text) : text).strip();
         if (markdown.isEmpty()) {
             throw new PermanentException("no_extractable_text", "the document is empty");
-        }
-        if (markdown.chars().limit(4096).anyMatch(c -> c == 0)) {
-            throw new PermanentException("unsupported_type", "binary content declared as text");
         }
         return new ConvertedDocument(markdown, describe(metadata, truncated));
     }
 
-    private static boolean isPlainText(String filename, String contentType) {
-        String name = filename.toLowerCase(java.util.Locale.ROOT);
-        return name.endsWith(".md") || name.endsWith(".markdown") || name.endsWith(".txt")
-                || "text/markdown".equals(contentType) || "text/plain".equals(contentType);
+    /** The first {@code maxChars} characters, without splitting a surrogate pair. */
+    private String cut(String text) {
+        int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+        return text.substring(0, end);
+    }
+
+    private static boolean isEmpty(InputStream in) throws IOException {
+        in.mark(1);
+        boolean empty = in.read() == -1;
+        in.reset();
+        return empty;
+    }
+
+    private static boolean isPlainText(String name, String contentType) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        MediaType type = contentType == null ? null : MediaType.parse(contentType);
+        return TEXT_EXTENSIONS.stream().anyMatch(lower::endsWith)
+                || (type != null && TEXT_TYPES.contains(type.getBaseType().toString()));
+    }
+
+    private static Charset declaredCharset(String contentType) {
+        MediaType type = contentType == null ? null : MediaType.parse(contentType);
+        String charset = type == null ? null : type.getParameters().get("charset");
+        try {
+            return charset != null && Charset.isSupported(charset) ? Charset.forName(charset) : null;
+        } catch (IllegalArgumentException e) {
+            return null; // an illegal charset name: decode as if none was declared
+        }
     }
 
     private static Map<String, String> describe(Metadata metadata, boolean truncated) {
