@@ -43,22 +43,31 @@ public final class DatabaseProvisioner {
     }
 
     /**
-     * Provisions {@code target} as a database of {@code kind}.
+     * Provisions {@code target} as a database of {@code kind}. All or nothing for what this call
+     * creates: when a step fails, the role and the database it created are dropped again; a role
+     * or database that existed before is never dropped.
      * @return the schema version after migration
-     * @throws SQLException when the server is unreachable or refuses (message names the target)
+     * @throws SQLException when the server is unreachable or refuses (message names the server)
+     * @throws org.flywaydb.core.api.FlywayException when a migration fails
      */
     public String provision(DatabaseTarget target, Kind kind) throws SQLException {
-        try (Connection admin = DriverManager.getConnection(target.jdbcUrl("postgres"), credentials(adminUser, adminPassword))) {
-            createRoleIfMissing(admin, target);
-            createDatabaseIfMissing(admin, target);
-        }
-        try (Connection admin = DriverManager.getConnection(target.jdbcUrl(), credentials(adminUser, adminPassword));
-             Statement st = admin.createStatement()) {
-            if (kind == Kind.RAGDB) {
-                st.execute("CREATE EXTENSION IF NOT EXISTS vector");
+        boolean roleCreated = false;
+        boolean databaseCreated = false;
+        try {
+            try (Connection admin = connectAdmin(target, "postgres")) {
+                roleCreated = createRoleIfMissing(admin, target);
+                databaseCreated = createDatabaseIfMissing(admin, target);
             }
+            if (kind == Kind.RAGDB) {
+                try (Connection admin = connectAdmin(target, target.database()); Statement st = admin.createStatement()) {
+                    st.execute("CREATE EXTENSION IF NOT EXISTS vector");
+                }
+            }
+            return migrate(target, kind);
+        } catch (SQLException | RuntimeException e) {
+            undo(target, databaseCreated, roleCreated, e);
+            throw e;
         }
-        return migrate(target, kind);
     }
 
     /** Applies pending migrations as the target's own role; returns the schema version. */
@@ -80,9 +89,9 @@ public final class DatabaseProvisioner {
         return info == null ? null : info.getVersion().getVersion();
     }
 
-    /** Drops the database and its role (used to undo a failed create, and by tests). */
+    /** Drops the database (closing its connections) and, when {@code dropRole}, its role. */
     public void drop(DatabaseTarget target, boolean dropRole) throws SQLException {
-        try (Connection admin = DriverManager.getConnection(target.jdbcUrl("postgres"), credentials(adminUser, adminPassword))) {
+        try (Connection admin = connectAdmin(target, "postgres")) {
             execute(admin, "SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', ?)", target.database());
             if (dropRole) {
                 execute(admin, "SELECT format('DROP ROLE IF EXISTS %I', ?)", target.user());
@@ -90,21 +99,52 @@ public final class DatabaseProvisioner {
         }
     }
 
-    private static void createRoleIfMissing(Connection admin, DatabaseTarget target) throws SQLException {
-        if (!exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", target.user())) {
-            execute(admin, "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', ?, ?)", target.user(), target.password());
-            log.info("Created role {}", target.user());
+    /** Drops what a failed {@link #provision} created; a failure to do so is added to {@code cause}. */
+    private void undo(DatabaseTarget target, boolean database, boolean role, Exception cause) {
+        if (!database && !role) {
+            return;
+        }
+        try (Connection admin = connectAdmin(target, "postgres")) {
+            if (database) {
+                execute(admin, "SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', ?)", target.database());
+            } else if (role) {
+                // The new role may own objects in the existing database (e.g. Flyway's history table);
+                // it was created by this call, so everything it owns was too.
+                try (Connection existing = connectAdmin(target, target.database())) {
+                    execute(existing, "SELECT format('DROP OWNED BY %I', ?)", target.user());
+                }
+            }
+            if (role) {
+                execute(admin, "SELECT format('DROP ROLE IF EXISTS %I', ?)", target.user());
+            }
+            log.info("Provisioning {} failed; dropped what it had created (database: {}, role: {})", target, database, role);
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
         }
     }
 
-    private static void createDatabaseIfMissing(Connection admin, DatabaseTarget target) throws SQLException {
-        if (!exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", target.database())) {
-            execute(admin, "SELECT format('CREATE DATABASE %I OWNER %I ENCODING ''UTF8''', ?, ?)",
-                    target.database(), target.user());
-            // Only the owner (and superusers) may connect: isolation holds at the credential level.
-            execute(admin, "SELECT format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', ?)", target.database());
-            log.info("Created database {}", target.database());
+    /** @return true when this call created the role */
+    private static boolean createRoleIfMissing(Connection admin, DatabaseTarget target) throws SQLException {
+        if (exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", target.user())) {
+            return false;
         }
+        execute(admin, "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', ?, ?)", target.user(), target.password());
+        log.info("Created role {}", target.user());
+        return true;
+    }
+
+    /** @return true when this call created the database */
+    private static boolean createDatabaseIfMissing(Connection admin, DatabaseTarget target) throws SQLException {
+        if (exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", target.database())) {
+            return false;
+        }
+        // template0: UTF8 works whatever template1's encoding is, and nothing added to template1 leaks in.
+        execute(admin, "SELECT format('CREATE DATABASE %I OWNER %I TEMPLATE template0 ENCODING ''UTF8''', ?, ?)",
+                target.database(), target.user());
+        // Only the owner (and superusers) may connect: isolation holds at the credential level.
+        execute(admin, "SELECT format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', ?)", target.database());
+        log.info("Created database {}", target.database());
+        return true;
     }
 
     private static boolean exists(Connection c, String sql, String arg) throws SQLException {
@@ -131,6 +171,10 @@ public final class DatabaseProvisioner {
         try (Statement st = c.createStatement()) {
             st.execute(ddl);
         }
+    }
+
+    private Connection connectAdmin(DatabaseTarget target, String database) throws SQLException {
+        return DriverManager.getConnection(target.jdbcUrl(database), credentials(adminUser, adminPassword));
     }
 
     private static Properties credentials(String user, String password) {

@@ -74,8 +74,24 @@ public record Tenant(TenantId id, Map<String, String> env) {
         return "Tenant[" + id + "]";
     }
 
-    /** Connection settings of a tenant's ragdb; the password is never printed. */
+    /**
+     * Connection settings of a tenant's ragdb; the password is never printed. Host and name are
+     * restricted so a .env value can never add parameters to the JDBC URL.
+     */
     public record Database(String host, int port, String name, String user, String password) {
+        private static final java.util.regex.Pattern HOST =
+                java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]+\\]");
+        private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]{0,62}");
+
+        public Database {
+            if (!HOST.matcher(host).matches() || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("DB_HOST/DB_PORT is not a valid host and port");
+            }
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("DB_NAME is not a valid database name");
+            }
+        }
+
         public String jdbcUrl() {
             return "jdbc:postgresql://" + host + ":" + port + "/" + name;
         }

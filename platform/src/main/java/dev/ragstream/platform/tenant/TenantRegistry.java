@@ -120,8 +120,10 @@ public final class TenantRegistry implements AutoCloseable {
             if (declared != null && !declared.isBlank() && !declared.strip().equals(id.value())) {
                 throw new IllegalArgumentException("TENANT_ID does not match the folder name");
             }
+            Tenant tenant = new Tenant(id, env);
+            tenant.database();
             log.info("Tenant {} loaded", id);
-            return new Entry(new Tenant(id, env), modified, null);
+            return new Entry(tenant, modified, null);
         } catch (IOException | IllegalArgumentException e) {
             log.error("Tenant {} is unavailable: its .env is malformed or unreadable ({})", id, e.getMessage());
             return new Entry(null, modified, e.getMessage());

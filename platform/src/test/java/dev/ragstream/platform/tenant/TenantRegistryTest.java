@@ -58,10 +58,14 @@ class TenantRegistryTest {
         write("good", "TENANT_ID=good\n");
         write("broken", "TENANT_ID=broken\nnot a line\n");
         write("liar", "TENANT_ID=someone-else\n");
+        write("injector", "TENANT_ID=injector\nDB_HOST=db/x?socketFactory=evil\n");
+        write("injector-two", "TENANT_ID=injector-two\nDB_NAME=ragdb?sslfactory=evil\n");
         try (TenantRegistry registry = new TenantRegistry(dir, Duration.ZERO)) {
             assertThat(registry.find("good")).isPresent();
             assertThat(registry.find("broken")).isEmpty();
             assertThat(registry.find("liar")).isEmpty();
+            assertThat(registry.find("injector")).isEmpty();
+            assertThat(registry.find("injector-two")).isEmpty();
         }
     }
 

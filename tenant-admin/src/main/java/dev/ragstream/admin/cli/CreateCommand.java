@@ -5,6 +5,7 @@ import dev.ragstream.database.DatabaseTarget;
 import dev.ragstream.platform.security.ApiKeys;
 import dev.ragstream.platform.tenant.TenantId;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,24 +59,20 @@ final class CreateCommand implements Callable<Integer> {
     boolean noProvision;
 
     @Override
-    public Integer call() throws IOException, SQLException {
+    public Integer call() {
         TenantId tenant = TenantId.of(id);
         Path dir = cli.tenantsDir().toAbsolutePath().normalize().resolve(tenant.value());
         if (Files.exists(dir)) {
             throw new IllegalArgumentException("tenant " + tenant + " already exists (" + dir + ")");
         }
-        String snake = tenant.value().replace('-', '_');
-        DatabaseTarget database = new DatabaseTarget(dbHost, dbPort, dbName != null ? dbName : "ragdb_" + snake,
-                dbUser != null ? dbUser : "rag_" + snake, dbPassword != null ? dbPassword : ApiKeys.generatePassword());
+        DatabaseTarget database = target(tenant);
         Map<String, String> env = variables(tenant, database);
+        String content = EnvTemplate.render(env);
 
         System.out.println("Creating tenant: " + tenant);
         System.out.println("Name: " + env.get("TENANT_NAME"));
         System.out.println("Directory: " + dir);
-        write(dir, EnvTemplate.render(env));
-        if (!noProvision) {
-            provision(dir, database);
-        }
+        install(dir, content, database);
         System.out.println("Generated API Keys:");
         for (String key : new String[] {"ADMIN_API_KEY", "CHAT_API_KEY", "UPLOAD_API_KEY"}) {
             System.out.println("  " + key + ": " + env.get(key));
@@ -89,6 +86,17 @@ final class CreateCommand implements Callable<Integer> {
                 ? "2. Create the database " + database.database() + " for role " + database.user() + ", then run migrations"
                 : "2. Upload documents: POST /upload?tenant=" + tenant + " with X-API-Key: <UPLOAD_API_KEY>");
         return 0;
+    }
+
+    private DatabaseTarget target(TenantId tenant) {
+        String snake = tenant.value().replace('-', '_');
+        String database = dbName != null ? dbName : "ragdb_" + snake;
+        String user = dbUser != null ? dbUser : "rag_" + snake;
+        if ((dbName == null && database.length() > 63) || (dbUser == null && user.length() > 63)) {
+            throw new IllegalArgumentException("tenant id " + tenant + " is too long for the default database and role"
+                    + " names (ragdb_<id>, rag_<id>; PostgreSQL allows 63 characters): pass --db-name and --db-user");
+        }
+        return new DatabaseTarget(dbHost, dbPort, database, user, dbPassword != null ? dbPassword : ApiKeys.generatePassword());
     }
 
     private Map<String, String> variables(TenantId tenant, DatabaseTarget db) {
@@ -113,58 +121,62 @@ final class CreateCommand implements Callable<Integer> {
         return env;
     }
 
-    /** Writes the folder (0750) and .env (0640) under a temporary name, then moves it into place. */
-    private static void write(Path dir, String content) throws IOException {
-        Files.createDirectories(dir.getParent());
-        Path staging = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + "-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
-        Path env = staging.resolve(".env");
-        Files.createFile(env, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
-        Files.writeString(env, content);
-        Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+    /**
+     * Stages the folder, provisions the database, then moves the folder into place: services
+     * polling the tenants folder never see a tenant without its database, and a failure leaves
+     * no folder behind.
+     */
+    private void install(Path dir, String content, DatabaseTarget database) {
+        Path staging = null;
+        try {
+            staging = stage(dir, content);
+            if (!noProvision) {
+                provision(database);
+            }
+            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            String reason = e instanceof FileSystemException fs && fs.getReason() != null
+                    ? fs.getReason() : e.getClass().getSimpleName();
+            throw new IllegalStateException("cannot write the tenant folder " + dir + ": " + reason, e);
+        } finally {
+            deleteQuietly(staging);
+        }
     }
 
-    private void provision(Path dir, DatabaseTarget database) throws IOException, SQLException {
-        DatabaseProvisioner provisioner = new DatabaseProvisioner(cli.adminUser, cli.adminPassword);
-        boolean existed = false;
+    /** Writes the folder (0750) and its .env (0640) under a hidden temporary name next to {@code dir}. */
+    private static Path stage(Path dir, String content) throws IOException {
+        Files.createDirectories(dir.getParent());
+        Path staging = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + "-");
+        Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-x---")); // exact, whatever the umask
+        Path env = staging.resolve(".env");
+        Files.createFile(env, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(env, content);
+        Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-r-----"));
+        return staging;
+    }
+
+    /** The provisioner undoes what it created when it fails, and never touches what existed before. */
+    private void provision(DatabaseTarget database) {
         try {
-            existed = databaseExists(database);
-            String version = provisioner.provision(database, DatabaseProvisioner.Kind.RAGDB);
+            String version = new DatabaseProvisioner(cli.adminUser, cli.adminPassword).provision(database, DatabaseProvisioner.Kind.RAGDB);
             System.out.println("Database: " + database + " ready at schema version " + version);
         } catch (SQLException | RuntimeException e) {
-            deleteRecursively(dir);
-            if (!existed) {
-                try {
-                    provisioner.drop(database, true);
-                } catch (SQLException ignored) {
-                    // the server refused us in the first place; nothing was created there
-                }
-            }
-            throw new IllegalStateException("cannot provision database " + database + ": " + e.getMessage()
+            throw new IllegalStateException("cannot provision database " + database + ": " + ErrorLine.of(e)
                     + " (nothing was created)", e);
         }
     }
 
-    private boolean databaseExists(DatabaseTarget database) {
-        try (var c = java.sql.DriverManager.getConnection(database.jdbcUrl("postgres"), cli.adminUser, cli.adminPassword);
-             var ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            ps.setString(1, database.database());
-            try (var rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+    /** Deletes what is left of a staging folder; one left behind is hidden and ignored by the registry. */
+    private static void deleteQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        } catch (IOException e) {
+            System.err.println("Warning: could not remove the staging folder " + dir);
         }
     }
 }

@@ -1,14 +1,21 @@
 package dev.ragstream.admin.cli;
 
+import java.util.HashMap;
 import java.util.Map;
 
-/** The {@code .env} of a new tenant: every variable of the PHP system's template, in its order and sections. */
+/**
+ * The {@code .env} of a new tenant: every variable of the PHP system's template, in its order and
+ * sections. Values are written so that {@code EnvFile} reads them back unchanged.
+ */
 final class EnvTemplate {
 
     private EnvTemplate() {
     }
 
-    static String render(Map<String, String> v) {
+    /** @throws IllegalArgumentException when a value cannot be written to a .env file (names the variable only) */
+    static String render(Map<String, String> variables) {
+        Map<String, String> v = new HashMap<>();
+        variables.forEach((key, value) -> v.put(key, quoted(key, value)));
         return """
                 # ===========================================
                 # Tenant Identification
@@ -96,5 +103,31 @@ final class EnvTemplate {
                 v.get("ADMIN_DB_HOST"), v.get("ADMIN_DB_PORT"), v.get("ADMIN_DB_NAME"), v.get("ADMIN_DB_USER"),
                 v.get("ADMIN_DB_PASSWORD"), v.get("ADMIN_API_KEY"), v.get("CHAT_API_KEY"), v.get("UPLOAD_API_KEY"),
                 v.get("ADMIN_PASSWORD"), v.get("TENANT_ID"), v.get("API_DEBUG_PASSWORD"));
+    }
+
+    /**
+     * The value bare when it reads back as is; else in single quotes (taken literally), else in
+     * double quotes. A bare value loses surrounding blanks and everything from " #" on.
+     */
+    static String quoted(String key, String value) {
+        if (value == null || value.isEmpty()) {
+            return "";
+        }
+        if (value.contains("\n") || value.contains("\r")) {
+            throw new IllegalArgumentException(key + " must not contain line breaks");
+        }
+        boolean bare = value.equals(value.strip()) && !value.contains(" #") && !value.contains("\t#")
+                && !value.startsWith("'") && !value.startsWith("\"");
+        if (bare) {
+            return value;
+        }
+        if (!value.contains("'")) {
+            return "'" + value + "'";
+        }
+        if (!value.contains("\"") && !value.contains("\\n")) {
+            return '"' + value + '"';
+        }
+        throw new IllegalArgumentException(key + " cannot be written to a .env file: it would need quotes,"
+                + " but contains both ' and \"");
     }
 }

@@ -22,7 +22,7 @@ final class ListCommand implements Callable<Integer> {
             List<Tenant> tenants = registry.all().stream().sorted(Comparator.comparing(t -> t.id().value())).toList();
             System.out.println("Available tenants:");
             tenants.forEach(t -> System.out.println("- " + t.id() + " (" + t.name() + ")"));
-            System.out.println("Total: " + tenants.size() + " tenant" + (tenants.size() == 1 ? "" : "s"));
+            System.out.println("Total: " + tenants.size() + " tenants");
         }
         return 0;
     }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bin/tenant}: manage tenants. Every failure a user can cause ends with one clear line on
- * stderr and a non-zero exit code.
+ * stderr ({@code Error: ...}, never a stack trace) and a non-zero exit code: 2 for an invalid
+ * command line, 1 when the command itself failed.
  */
 @Command(name = "tenant", mixinStandardHelpOptions = true,
         description = "Manage ragstream tenants (tenants/<id>/.env and their databases).",
@@ -40,11 +41,18 @@ public final class TenantCli implements Callable<Integer> {
         return 0;
     }
 
+    /** Runs one command with stdout and stderr as they are now; returns its exit code. */
     public static int run(String... args) {
         return new CommandLine(new TenantCli())
+                .setParameterExceptionHandler((e, ignored) -> {
+                    CommandLine cmd = e.getCommandLine();
+                    cmd.getErr().println("Error: " + ErrorLine.of(e) + " (see '"
+                            + cmd.getCommandSpec().qualifiedName() + " --help')");
+                    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+                })
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("Error: " + e.getMessage());
-                    return 1;
+                    cmd.getErr().println("Error: " + ErrorLine.of(e));
+                    return cmd.getCommandSpec().exitCodeOnExecutionException();
                 })
                 .execute(args);
     }
