@@ -1,18 +1,15 @@
 package dev.ragstream.embed.indexing;
 
 import dev.ragstream.embedding.PgVectorLiteral;
-import dev.ragstream.platform.kafka.PipelineFailures;
 import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
-import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.schemas.DocumentChunked;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,18 +18,16 @@ import org.springframework.stereotype.Component;
  * status {@code indexed}, the old version's chunks removed — together.
  */
 @Component
-class ChunkWriter implements PipelineFailures {
+class ChunkWriter {
 
     /** The outcome of writing one message. */
     record Written(int inserted, int stored, boolean activated) {
     }
 
     private final TenantDataSources dataSources;
-    private final TenantRegistry tenants;
 
-    ChunkWriter(TenantDataSources dataSources, TenantRegistry tenants) {
+    ChunkWriter(TenantDataSources dataSources) {
         this.dataSources = dataSources;
-        this.tenants = tenants;
     }
 
     /** True while the event's version of the document still waits for its chunks (not deleted, replaced or done). */
@@ -62,19 +57,6 @@ class ChunkWriter implements PipelineFailures {
             boolean activated = stored >= event.totalChunks() && activate(c, event, stored);
             return new Written(inserted, stored, activated);
         });
-    }
-
-    @Override
-    public void failed(String tenantId, UUID documentId, String reason) {
-        tenants.find(tenantId).ifPresent(tenant -> run(tenant, c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE documents SET status = 'failed', reason = ?, updated_at = now()
-                    WHERE id = ? AND status NOT IN ('indexed', 'deleted')""")) {
-                ps.setString(1, reason);
-                ps.setObject(2, documentId);
-                return ps.executeUpdate();
-            }
-        }));
     }
 
     /** Locks the document row; false when the event's version is no longer the one to index. */

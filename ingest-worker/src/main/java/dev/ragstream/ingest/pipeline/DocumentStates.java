@@ -1,10 +1,8 @@
 package dev.ragstream.ingest.pipeline;
 
-import dev.ragstream.platform.kafka.PipelineFailures;
 import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
-import dev.ragstream.platform.tenant.TenantRegistry;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The ingest worker's view of a tenant's {@code documents} rows. */
 @Component
-class DocumentStates implements PipelineFailures {
+class DocumentStates {
 
     /** What the worker needs to know of a document before working on it. */
     record State(String status, int version, String markdown) {
@@ -26,12 +24,10 @@ class DocumentStates implements PipelineFailures {
     }
 
     private final TenantDataSources dataSources;
-    private final TenantRegistry tenants;
     private final JsonMapper json;
 
-    DocumentStates(TenantDataSources dataSources, TenantRegistry tenants, JsonMapper json) {
+    DocumentStates(TenantDataSources dataSources, JsonMapper json) {
         this.dataSources = dataSources;
-        this.tenants = tenants;
         this.json = json;
     }
 
@@ -72,19 +68,6 @@ class DocumentStates implements PipelineFailures {
                 return ps.executeUpdate();
             }
         });
-    }
-
-    @Override
-    public void failed(String tenantId, UUID documentId, String reason) {
-        tenants.find(tenantId).ifPresent(tenant -> run(tenant, "mark failed", c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE documents SET status = 'failed', reason = ?, updated_at = now()
-                    WHERE id = ? AND status NOT IN ('indexed', 'deleted')""")) {
-                ps.setString(1, reason);
-                ps.setObject(2, documentId);
-                return ps.executeUpdate();
-            }
-        }));
     }
 
     private <T> T run(Tenant tenant, String what, TenantDataSources.TransactionWork<T> work) {

@@ -1,6 +1,8 @@
 package dev.ragstream.platform.kafka;
 
 import dev.ragstream.platform.PlatformProperties;
+import dev.ragstream.platform.tenant.TenantDataSources;
+import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -12,7 +14,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -88,7 +89,12 @@ public class KafkaConfiguration {
     }
 
     @Bean
-    CommonErrorHandler ragstreamErrorHandler(KafkaTemplate<String, String> kafka, ObjectProvider<PipelineFailures> failures,
+    PipelineFailures failedDocuments(TenantRegistry tenants, TenantDataSources dataSources) {
+        return new FailedDocuments(tenants, dataSources);
+    }
+
+    @Bean
+    CommonErrorHandler ragstreamErrorHandler(KafkaTemplate<String, String> kafka, PipelineFailures failures,
                                              PlatformProperties properties) {
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafka,
                 (record, e) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
@@ -104,7 +110,7 @@ public class KafkaConfiguration {
         backOff.setMaxInterval(retry.maxInterval().toMillis());
         DefaultErrorHandler handler = new DefaultErrorHandler((record, e) -> {
             deadLetters.accept(record, e);
-            markFailed(record, reason(e), failures.getIfAvailable());
+            markFailed(record, reason(e), failures);
         }, backOff);
         handler.addNotRetryableExceptions(PermanentException.class);
         return handler;
@@ -113,7 +119,7 @@ public class KafkaConfiguration {
     private static void markFailed(ConsumerRecord<?, ?> record, String reason, PipelineFailures failures) {
         String tenant = MdcRecordInterceptor.header(record, Topics.HEADER_TENANT_ID);
         log.error("Gave up on record {}-{}@{} of tenant {}: {}", record.topic(), record.partition(), record.offset(), tenant, reason);
-        if (failures == null || tenant == null || record.key() == null) {
+        if (tenant == null || record.key() == null) {
             return;
         }
         UUID documentId;
