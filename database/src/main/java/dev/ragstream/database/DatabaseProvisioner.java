@@ -62,6 +62,10 @@ public final class DatabaseProvisioner {
                 try (Connection admin = connectAdmin(target, target.database()); Statement st = admin.createStatement()) {
                     st.execute("CREATE EXTENSION IF NOT EXISTS vector");
                 }
+            } else {
+                try (Connection admin = connectAdmin(target, "postgres")) {
+                    createChatAppGroupIfMissing(admin);
+                }
             }
             return migrate(target, kind);
         } catch (SQLException | RuntimeException e) {
@@ -120,6 +124,36 @@ public final class DatabaseProvisioner {
             log.info("Provisioning {} failed; dropped what it had created (database: {}, role: {})", target, database, role);
         } catch (SQLException e) {
             cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Creates (or updates the password of) a login role through which the services use chatdb: a
+     * member of {@value #CHAT_APP_GROUP}, which holds only row-level-security-bound data rights —
+     * not the owner, no superuser, no BYPASSRLS.
+     */
+    public void provisionChatAppRole(DatabaseTarget chatdb, String appUser, String appPassword) throws SQLException {
+        new DatabaseTarget(chatdb.host(), chatdb.port(), chatdb.database(), appUser, appPassword); // validates the name
+        try (Connection admin = connectAdmin(chatdb, "postgres")) {
+            createChatAppGroupIfMissing(admin);
+            if (exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", appUser)) {
+                execute(admin, "SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD %L', ?, ?)", appUser,
+                        appPassword == null ? "" : appPassword);
+            } else {
+                execute(admin, "SELECT format('CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD %L', ?, ?)", appUser,
+                        appPassword == null ? "" : appPassword);
+            }
+            execute(admin, "SELECT format('GRANT %I TO %I', ?, ?)", CHAT_APP_GROUP, appUser);
+            execute(admin, "SELECT format('GRANT CONNECT ON DATABASE %I TO %I', ?, ?)", chatdb.database(), appUser);
+        }
+    }
+
+    /** The group role chatdb's migrations grant data rights to (created by the provisioner, cluster-wide). */
+    public static final String CHAT_APP_GROUP = "ragstream_chat_app";
+
+    private static void createChatAppGroupIfMissing(Connection admin) throws SQLException {
+        if (!exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", CHAT_APP_GROUP)) {
+            execute(admin, "SELECT format('CREATE ROLE %I NOLOGIN NOSUPERUSER NOBYPASSRLS', ?)", CHAT_APP_GROUP);
         }
     }
 

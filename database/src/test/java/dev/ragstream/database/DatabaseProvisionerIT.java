@@ -163,7 +163,7 @@ class DatabaseProvisionerIT {
     void chatdbHasTheSharedTablesWithForcedRowLevelSecurity() throws SQLException {
         DatabaseTarget chat = newTarget("chat");
 
-        assertThat(provisioner.provision(chat, Kind.CHATDB)).isEqualTo("1");
+        assertThat(provisioner.provision(chat, Kind.CHATDB)).isEqualTo("2");
 
         try (Connection admin = adminTo(chat.database())) {
             assertThat(strings(admin, "SELECT tablename || ':' || tableowner FROM pg_tables WHERE schemaname = 'public'"))
@@ -172,6 +172,34 @@ class DatabaseProvisionerIT {
             assertThat(strings(admin, "SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity"))
                     .containsExactlyInAnyOrder("widget_settings", "prompts", "inquiries");
             assertThat(strings(admin, "SELECT extname FROM pg_extension")).doesNotContain("vector");
+        }
+    }
+
+    @Test
+    void theServicesChatRoleIsNeitherOwnerNorSuperuserAndCannotSwitchRowLevelSecurityOff() throws SQLException {
+        DatabaseTarget chat = newTarget("chat");
+        provisioner.provision(chat, Kind.CHATDB);
+        String appUser = TestDatabase.uniqueName("rstest_chatapp");
+        roles.add(appUser);
+        provisioner.provisionChatAppRole(chat, appUser, "app-pw");
+        DatabaseTarget app = new DatabaseTarget(chat.host(), chat.port(), chat.database(), appUser, "app-pw");
+
+        try (Connection admin = adminTo("postgres")) {
+            assertThat(strings(admin, "SELECT rolsuper || ',' || rolbypassrls || ',' || rolcanlogin FROM pg_roles WHERE rolname = ?",
+                    appUser)).containsExactly("false,false,true");
+        }
+        try (Connection admin = adminTo(chat.database())) {
+            insertTenantRow(admin, "prompts", "b", "row-of-b");
+        }
+        try (Connection c = connectAs(app); Statement st = c.createStatement()) {
+            assertThat(strings(c, "SELECT count(*) FROM prompts")).as("no tenant context").containsExactly("0");
+            st.execute("SET ragstream.tenant_id = 'a'");
+            insertTenantRow(c, "prompts", "a", "row-of-a");
+            assertThat(strings(c, "SELECT tenant_id FROM prompts")).containsExactly("a");
+            assertThatThrownBy(() -> st.execute("ALTER TABLE prompts NO FORCE ROW LEVEL SECURITY"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> st.execute("SET row_security = off; SELECT * FROM prompts"))
+                    .isInstanceOf(SQLException.class);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.ragstream.platform.kafka.KafkaConfiguration;
 import dev.ragstream.platform.metrics.TenantMetrics;
 import dev.ragstream.platform.staging.FileSystemStagingStore;
 import dev.ragstream.platform.staging.StagingStore;
+import dev.ragstream.platform.tenant.ChatDatabase;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.platform.web.ProblemAdvice;
@@ -32,7 +33,13 @@ public class PlatformConfiguration {
 
     @Bean(destroyMethod = "close")
     TenantDataSources tenantDataSources(TenantRegistry registry, PlatformProperties properties) {
-        return new TenantDataSources(registry, properties.tenantPool().maxSize(), properties.tenantPool().idleEviction());
+        var pool = properties.tenantPool();
+        return new TenantDataSources(registry, pool.maxSize(), pool.idleEviction(), pool.acquireTimeout(), pool.totalBudget());
+    }
+
+    @Bean(destroyMethod = "close")
+    ChatDatabase chatDatabase(PlatformProperties properties) {
+        return new ChatDatabase(properties.tenantPool().maxSize(), properties.tenantPool().acquireTimeout().toMillis());
     }
 
     @Bean

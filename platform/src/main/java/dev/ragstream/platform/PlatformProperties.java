@@ -26,8 +26,12 @@ public record PlatformProperties(@DefaultValue("./tenants") Path tenantsDir,
                                  @Valid @DefaultValue TenantPool tenantPool,
                                  @Valid @DefaultValue Kafka kafka) {
 
-    /** Per-tenant ragdb pools. */
-    public record TenantPool(@DefaultValue("4") @Min(1) int maxSize, @DefaultValue("10m") Duration idleEviction) {
+    /**
+     * Per-tenant ragdb pools: each at most {@code maxSize}, all together at most {@code totalBudget}
+     * connections; a caller waits at most {@code acquireTimeout} (then 503 with Retry-After).
+     */
+    public record TenantPool(@DefaultValue("4") @Min(1) int maxSize, @DefaultValue("10m") Duration idleEviction,
+                             @DefaultValue("1s") Duration acquireTimeout, @DefaultValue("40") @Min(1) int totalBudget) {
     }
 
     /** Topic layout and delivery. */

@@ -68,7 +68,7 @@ class UploadController {
         } catch (SQLException e) {
             discard(staged);
             log.error("Tenant {}: cannot record upload {}: {}", tenant.id(), documentId, e.getMessage());
-            throw ApiException.unavailable("database-unavailable", "The tenant's database is unavailable; please retry");
+            throw ApiException.databaseUnavailable();
         }
         publish(tenant, new DocumentUploaded(UUID.randomUUID(), tenant.id().value(), documentId, 1, filename, contentType,
                 staged.sizeBytes(), staged.sha256(), staged.reference(), acceptedAt));
@@ -95,7 +95,7 @@ class UploadController {
         try {
             return documents.status(tenant, id).orElseThrow(() -> notFound);
         } catch (SQLException e) {
-            throw ApiException.unavailable("database-unavailable", "The tenant's database is unavailable; please retry");
+            throw ApiException.databaseUnavailable();
         }
     }
 

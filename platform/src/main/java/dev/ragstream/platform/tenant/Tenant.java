@@ -48,6 +48,12 @@ public record Tenant(TenantId id, Map<String, String> env) {
                 get("DB_PASSWORD", ""));
     }
 
+    /** The shared chatdb connection settings ({@code ADMIN_DB_*}). */
+    public Database chatDatabase() {
+        return new Database(get("ADMIN_DB_HOST", "localhost"), getInt("ADMIN_DB_PORT", 5432), get("ADMIN_DB_NAME", "chatdb"),
+                get("ADMIN_DB_USER", "chatuser"), get("ADMIN_DB_PASSWORD", ""));
+    }
+
     public Optional<String> chatApiKey() {
         return get("CHAT_API_KEY");
     }

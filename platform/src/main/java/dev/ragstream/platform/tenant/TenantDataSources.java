@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -23,6 +24,8 @@ public final class TenantDataSources implements AutoCloseable {
 
     private final int maxPoolSize;
     private final Duration idleEviction;
+    private final Duration acquireTimeout;
+    private final int totalBudget;
     private final Map<TenantId, Pool> pools = new ConcurrentHashMap<>();
 
     private record Pool(Tenant.Database settings, HikariDataSource dataSource, long[] lastUsed) {
@@ -34,26 +37,66 @@ public final class TenantDataSources implements AutoCloseable {
         T apply(Connection connection) throws SQLException;
     }
 
-    public TenantDataSources(TenantRegistry registry, int maxPoolSize, Duration idleEviction) {
+    /**
+     * @param maxPoolSize    connections of one tenant at most
+     * @param acquireTimeout how long a caller waits for a connection before {@link java.sql.SQLTransientConnectionException}
+     * @param totalBudget    connections of all tenants' pools together at most; idle pools are closed to make room
+     */
+    public TenantDataSources(TenantRegistry registry, int maxPoolSize, Duration idleEviction, Duration acquireTimeout,
+                             int totalBudget) {
+        if (maxPoolSize > totalBudget) {
+            throw new IllegalArgumentException("tenant pool size " + maxPoolSize + " exceeds the total budget " + totalBudget);
+        }
         this.maxPoolSize = maxPoolSize;
         this.idleEviction = idleEviction;
+        this.acquireTimeout = acquireTimeout;
+        this.totalBudget = totalBudget;
         registry.onChange(id -> registry.find(id.value()).ifPresentOrElse(
                 tenant -> evictIfChanged(tenant), () -> evict(id)));
     }
 
-    /** The pool of {@code tenant}'s ragdb. */
-    public DataSource dataSource(Tenant tenant) {
-        Pool pool = pools.compute(tenant.id(), (id, existing) -> {
-            if (existing != null && existing.settings().equals(tenant.database())) {
-                return existing;
-            }
-            if (existing != null) {
-                existing.dataSource().close();
-            }
-            return new Pool(tenant.database(), open(tenant), new long[1]);
-        });
+    /**
+     * The pool of {@code tenant}'s ragdb.
+     * @throws PoolBudgetExhaustedException when every connection of the budget belongs to busy pools
+     */
+    public synchronized DataSource dataSource(Tenant tenant) throws PoolBudgetExhaustedException {
+        Pool pool = pools.get(tenant.id());
+        if (pool != null && !pool.settings().equals(tenant.database())) {
+            evict(tenant.id());
+            pool = null;
+        }
+        if (pool == null) {
+            makeRoom();
+            pool = new Pool(tenant.database(), open(tenant), new long[1]);
+            pools.put(tenant.id(), pool);
+        }
         pool.lastUsed()[0] = System.nanoTime();
         return pool.dataSource();
+    }
+
+    /** Connections the open pools may hold together. */
+    public synchronized int committedConnections() {
+        return pools.size() * maxPoolSize;
+    }
+
+    /** Closes least recently used idle pools until one more pool fits the budget. */
+    private void makeRoom() throws PoolBudgetExhaustedException {
+        while (committedConnections() + maxPoolSize > totalBudget) {
+            TenantId idlest = pools.entrySet().stream()
+                    .filter(e -> e.getValue().dataSource().getHikariPoolMXBean() == null
+                            || e.getValue().dataSource().getHikariPoolMXBean().getActiveConnections() == 0)
+                    .min(java.util.Comparator.comparingLong(e -> e.getValue().lastUsed()[0]))
+                    .map(Map.Entry::getKey)
+                    .orElseThrow(() -> new PoolBudgetExhaustedException(totalBudget));
+            evict(idlest);
+        }
+    }
+
+    /** Every connection of the budget is in use by busy tenant pools; try again shortly. */
+    public static final class PoolBudgetExhaustedException extends java.sql.SQLTransientConnectionException {
+        PoolBudgetExhaustedException(int budget) {
+            super("all " + budget + " tenant database connections are in use");
+        }
     }
 
     /** Runs {@code work} in one transaction on {@code tenant}'s ragdb; commits on success, rolls back on any exception. */
@@ -72,7 +115,7 @@ public final class TenantDataSources implements AutoCloseable {
     }
 
     /** Closes pools unused for longer than the idle eviction time. */
-    public void evictIdle() {
+    public synchronized void evictIdle() {
         long now = System.nanoTime();
         pools.forEach((id, pool) -> {
             if (now - pool.lastUsed()[0] > idleEviction.toNanos()) {
@@ -88,7 +131,7 @@ public final class TenantDataSources implements AutoCloseable {
         }
     }
 
-    private void evict(TenantId id) {
+    private synchronized void evict(TenantId id) {
         Pool pool = pools.remove(id);
         if (pool != null) {
             pool.dataSource().close();
@@ -106,7 +149,7 @@ public final class TenantDataSources implements AutoCloseable {
         config.setMaximumPoolSize(maxPoolSize);
         config.setMinimumIdle(0);
         config.setIdleTimeout(Math.max(10_000, idleEviction.toMillis() / 2));
-        config.setConnectionTimeout(5_000);
+        config.setConnectionTimeout(acquireTimeout.toMillis());
         config.setInitializationFailTimeout(-1);
         config.addDataSourceProperty("ApplicationName", "ragstream");
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -115,7 +158,7 @@ public final class TenantDataSources implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        pools.keySet().forEach(this::evict);
+    public synchronized void close() {
+        List.copyOf(pools.keySet()).forEach(this::evict);
     }
 }

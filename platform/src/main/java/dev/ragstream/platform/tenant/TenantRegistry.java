@@ -122,6 +122,7 @@ public final class TenantRegistry implements AutoCloseable {
             }
             Tenant tenant = new Tenant(id, env);
             tenant.database();
+            tenant.chatDatabase();
             log.info("Tenant {} loaded", id);
             return new Entry(tenant, modified, null);
         } catch (IOException | IllegalArgumentException e) {

@@ -12,11 +12,18 @@ public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
     private final String type;
+    private final Integer retryAfterSeconds;
 
     public ApiException(HttpStatus status, String type, String message) {
+        this(status, type, message, null);
+    }
+
+    /** @param retryAfterSeconds sent as {@code Retry-After} (and {@code retry_after}) when not null */
+    public ApiException(HttpStatus status, String type, String message, Integer retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiException badRequest(String type, String message) {
@@ -31,8 +38,18 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.NOT_FOUND, type, message);
     }
 
+    /** 503 with {@code Retry-After: 1}: the condition is expected to pass shortly. */
     public static ApiException unavailable(String type, String message) {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, type, message);
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, type, message, 1);
+    }
+
+    /** 503 for a tenant database that failed or had no free connection in time. */
+    public static ApiException databaseUnavailable() {
+        return unavailable("database-unavailable", "The tenant's database is unavailable; please retry");
+    }
+
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public HttpStatus status() {
@@ -44,6 +61,9 @@ public class ApiException extends RuntimeException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, getMessage());
         problem.setType(Problems.type(type));
         problem.setProperty("error", getMessage());
+        if (retryAfterSeconds != null) {
+            problem.setProperty("retry_after", retryAfterSeconds);
+        }
         return problem;
     }
 

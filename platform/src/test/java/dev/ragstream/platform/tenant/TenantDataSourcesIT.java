@@ -54,7 +54,7 @@ class TenantDataSourcesIT {
         writeEnv("tenant-a", DB_A, ROLE_A);
         writeEnv("tenant-b", DB_B, ROLE_B);
         try (TenantRegistry registry = new TenantRegistry(tenants, Duration.ZERO);
-             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMinutes(1))) {
+             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMinutes(1), Duration.ofSeconds(1), 4)) {
             assertThat(whoAmI(pools, registry.find("tenant-a").orElseThrow())).isEqualTo(ROLE_A + "@" + DB_A);
             assertThat(whoAmI(pools, registry.find("tenant-b").orElseThrow())).isEqualTo(ROLE_B + "@" + DB_B);
         }
@@ -64,7 +64,7 @@ class TenantDataSourcesIT {
     void changedDatabaseSettingsReplaceThePoolAndARemovedTenantLosesIt() throws Exception {
         writeEnv("tenant-a", DB_A, ROLE_A);
         try (TenantRegistry registry = new TenantRegistry(tenants, Duration.ZERO);
-             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMinutes(1))) {
+             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMinutes(1), Duration.ofSeconds(1), 4)) {
             Tenant before = registry.find("tenant-a").orElseThrow();
             var oldPool = pools.dataSource(before);
             assertThat(whoAmI(pools, before)).isEqualTo(ROLE_A + "@" + DB_A);
@@ -85,7 +85,7 @@ class TenantDataSourcesIT {
     void aFailedUnitOfWorkIsRolledBack() throws Exception {
         writeEnv("tenant-a", DB_A, ROLE_A);
         try (TenantRegistry registry = new TenantRegistry(tenants, Duration.ZERO);
-             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMinutes(1))) {
+             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMinutes(1), Duration.ofSeconds(1), 4)) {
             Tenant tenant = registry.find("tenant-a").orElseThrow();
             pools.inTransaction(tenant, c -> c.createStatement().execute("CREATE TABLE IF NOT EXISTS notes (n int)"));
             assertThatThrownBy(() -> pools.inTransaction(tenant, c -> {
@@ -99,6 +99,46 @@ class TenantDataSourcesIT {
                 }
             });
             assertThat(rows).isZero();
+        }
+    }
+
+    @Test
+    void aCallerWaitsAtMostTheAcquireTimeoutWhenTheTenantsPoolIsBusy() throws Exception {
+        writeEnv("tenant-a", DB_A, ROLE_A);
+        try (TenantRegistry registry = new TenantRegistry(tenants, Duration.ZERO);
+             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMinutes(1), Duration.ofMillis(500), 4)) {
+            Tenant tenant = registry.find("tenant-a").orElseThrow();
+            try (Connection one = pools.dataSource(tenant).getConnection(); Connection two = pools.dataSource(tenant).getConnection()) {
+                long started = System.nanoTime();
+                assertThatThrownBy(() -> pools.inTransaction(tenant, c -> 1))
+                        .isInstanceOf(java.sql.SQLTransientConnectionException.class);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            }
+            assertThat(whoAmI(pools, tenant)).isEqualTo(ROLE_A + "@" + DB_A);
+        }
+    }
+
+    @Test
+    void allPoolsTogetherStayWithinTheBudgetByClosingIdleOnesAndRefuseWhenAllAreBusy() throws Exception {
+        writeEnv("tenant-a", DB_A, ROLE_A);
+        writeEnv("tenant-b", DB_B, ROLE_B);
+        writeEnv("tenant-c", DB_A, ROLE_A);
+        try (TenantRegistry registry = new TenantRegistry(tenants, Duration.ZERO);
+             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMinutes(1), Duration.ofSeconds(1), 4)) {
+            Tenant a = registry.find("tenant-a").orElseThrow();
+            Tenant b = registry.find("tenant-b").orElseThrow();
+            Tenant c = registry.find("tenant-c").orElseThrow();
+            whoAmI(pools, a);
+            whoAmI(pools, b);
+            assertThat(pools.committedConnections()).isEqualTo(4);
+
+            whoAmI(pools, c);
+            assertThat(pools.committedConnections()).as("the idle pool of a was closed for c").isEqualTo(4);
+
+            try (Connection busyB = pools.dataSource(b).getConnection(); Connection busyC = pools.dataSource(c).getConnection()) {
+                assertThatThrownBy(() -> whoAmI(pools, a)).isInstanceOf(TenantDataSources.PoolBudgetExhaustedException.class);
+            }
+            assertThat(whoAmI(pools, a)).isEqualTo(ROLE_A + "@" + DB_A);
         }
     }
 

@@ -81,7 +81,7 @@ class ChatController {
             return reply;
         } catch (SQLException e) {
             log.error("Tenant {}: chat failed on the database: {}", tenant.id(), e.getMessage());
-            throw ApiException.unavailable("database-unavailable", "The tenant's database is unavailable; please retry");
+            throw ApiException.databaseUnavailable();
         }
     }
 

@@ -7,8 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code tenant init-chatdb}: creates and migrates the shared chatdb (once per installation). */
-@Command(name = "init-chatdb", description = "Create (if missing) and migrate the shared chatdb.")
+/**
+ * {@code tenant init-chatdb}: creates and migrates the shared chatdb (once per installation),
+ * owned by one role, and the application role the services use (ADMIN_DB_USER of the tenants):
+ * neither owner nor superuser, so row-level security always applies to it.
+ */
+@Command(name = "init-chatdb", description = "Create (if missing) and migrate the shared chatdb and its application role.")
 final class InitChatDbCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -20,16 +24,22 @@ final class InitChatDbCommand implements Callable<Integer> {
     int port;
     @Option(names = "--db-name", defaultValue = "chatdb")
     String name;
-    @Option(names = "--db-user", defaultValue = "chatuser")
+    @Option(names = "--db-user", defaultValue = "chatdb_owner", description = "Owner role (runs migrations only).")
     String user;
-    @Option(names = "--db-password", defaultValue = "${env:RAGSTREAM_CHATDB_PASSWORD:-}")
+    @Option(names = "--db-password", defaultValue = "${env:RAGSTREAM_CHATDB_OWNER_PASSWORD:-}")
     String password;
+    @Option(names = "--app-user", defaultValue = "chatuser", description = "Role the services use (ADMIN_DB_USER).")
+    String appUser;
+    @Option(names = "--app-password", defaultValue = "${env:RAGSTREAM_CHATDB_PASSWORD:-}")
+    String appPassword;
 
     @Override
     public Integer call() throws Exception {
         DatabaseTarget target = new DatabaseTarget(host, port, name, user, password);
-        String version = new DatabaseProvisioner(cli.adminUser, cli.adminPassword).provision(target, DatabaseProvisioner.Kind.CHATDB);
-        System.out.println("chatdb ready: " + target + " at schema version " + version);
+        DatabaseProvisioner provisioner = new DatabaseProvisioner(cli.adminUser, cli.adminPassword);
+        String version = provisioner.provision(target, DatabaseProvisioner.Kind.CHATDB);
+        provisioner.provisionChatAppRole(target, appUser, appPassword);
+        System.out.println("chatdb ready: " + target + " at schema version " + version + ", services connect as " + appUser);
         return 0;
     }
 }

@@ -250,11 +250,11 @@ class TenantCliIT {
 
             assertThat(first.exit()).as(first.toString()).isZero();
             assertThat(second.exit()).as(second.toString()).isZero();
-            assertThat(first.out()).contains("chatdb ready:", database, "at schema version 1").doesNotContain("chat-secret");
-            assertThat(second.out()).contains("at schema version 1");
+            assertThat(first.out()).contains("chatdb ready:", database, "at schema version 2").doesNotContain("chat-secret");
+            assertThat(second.out()).contains("at schema version 2");
             assertThat(databaseOwner(database)).isEqualTo(role);
             DatabaseTarget chat = new DatabaseTarget(host, port, database, role, "chat-secret");
-            assertThat(DatabaseProvisioner.current(chat, DatabaseProvisioner.Kind.CHATDB)).isEqualTo("1");
+            assertThat(DatabaseProvisioner.current(chat, DatabaseProvisioner.Kind.CHATDB)).isEqualTo("2");
         } finally {
             TestDatabase.dropDatabase(database);
         }
