@@ -11,10 +11,12 @@ import org.springframework.validation.annotation.Validated;
  * Gateway settings ({@code ragstream.gateway.*}).
  *
  * @param queryApi     base URL of the query API the gateway proxies chat to
- * @param proxyTimeout how long a proxied chat may take
+ * @param tenantAdmin  base URL of the tenant-admin service the gateway proxies {@code /admin/**} to
+ * @param proxyTimeout how long a proxied request may take
  */
 @Validated
 @ConfigurationProperties("ragstream.gateway")
 public record GatewayProperties(@NotNull @DefaultValue("http://127.0.0.1:8081") URI queryApi,
+                                @NotNull @DefaultValue("http://127.0.0.1:8084") URI tenantAdmin,
                                 @DefaultValue("120s") Duration proxyTimeout) {
 }

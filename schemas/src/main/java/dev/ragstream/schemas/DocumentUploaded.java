@@ -7,7 +7,8 @@ import java.util.UUID;
 /**
  * A tenant's upload was accepted and its bytes staged; the ingest worker converts and chunks it.
  * The bytes never travel through Kafka: {@code stagedAt} refers to the staged copy and
- * {@code sha256} identifies its content.
+ * {@code sha256} identifies its content. A reindex (a new version from the stored markdown) has no
+ * staged copy: {@code stagedAt} is null.
  */
 public record DocumentUploaded(UUID eventId, String tenantId, UUID documentId, int version,
                                String filename, String contentType, long sizeBytes,

@@ -108,6 +108,7 @@ public final class Standalone implements AutoCloseable {
                 "spring.main.banner-mode=off"));
         if (service == Service.GATEWAY) {
             properties.add("ragstream.gateway.query-api=http://127.0.0.1:" + port(Service.QUERY_API));
+            properties.add("ragstream.gateway.tenant-admin=http://127.0.0.1:" + port(Service.TENANT_ADMIN));
         }
         // as command-line arguments, so they win over each service's own yml
         ConfigurableApplicationContext context = service.builder.get()

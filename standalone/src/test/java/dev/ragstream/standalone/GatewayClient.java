@@ -71,6 +71,22 @@ final class GatewayClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
+    /** An admin API call: tenant in {@code X-Tenant-ID}, the admin key in {@code X-API-Key}; body may be null. */
+    Reply admin(String method, String path, String tenant, String key, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (tenant != null) {
+            request.header("X-Tenant-ID", tenant);
+        }
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
+        return send(request);
+    }
+
     private Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),

@@ -36,9 +36,18 @@ final class TestTenants implements AutoCloseable {
 
     private final Path dir;
     private final List<Created> created = new ArrayList<>();
+    private final String chatDb = TestDatabase.uniqueName("rstest_chatdb");
+    private final String chatOwner = TestDatabase.uniqueName("rstest_chatowner");
+    private final String chatApp = TestDatabase.uniqueName("rstest_chatapp");
+    private boolean chatDbCreated;
 
+    /** Tenants under {@code dir}, sharing a chatdb of their own (created with the first tenant). */
     TestTenants(Path dir) {
         this.dir = dir;
+    }
+
+    String chatDb() {
+        return chatDb;
     }
 
     Path dir() {
@@ -48,7 +57,13 @@ final class TestTenants implements AutoCloseable {
     /** Creates a tenant whose id starts with {@code prefix}, provisioned like an operator would. */
     Created create(String prefix) throws IOException {
         String id = prefix + "-" + Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36).substring(0, 6);
-        int exit = TenantCli.run("--tenants-dir=" + dir, "create", id, "--name=Test " + id);
+        if (!chatDbCreated) {
+            assertThat(TenantCli.run("init-chatdb", "--db-name=" + chatDb, "--db-user=" + chatOwner, "--app-user=" + chatApp,
+                    "--app-password=chat-app-pw")).as("init-chatdb").isZero();
+            chatDbCreated = true;
+        }
+        int exit = TenantCli.run("--tenants-dir=" + dir, "create", id, "--name=Test " + id, "--admin-db-name=" + chatDb,
+                "--admin-db-user=" + chatApp, "--admin-db-password=chat-app-pw");
         assertThat(exit).as("tenant create %s", id).isZero();
         Created tenant = new Created(id, EnvFile.read(dir.resolve(id).resolve(".env")));
         created.add(tenant);
@@ -60,6 +75,11 @@ final class TestTenants implements AutoCloseable {
         for (Created tenant : created) {
             TestDatabase.dropDatabase(tenant.database());
             TestDatabase.dropRole(tenant.env().get("DB_USER"));
+        }
+        if (chatDbCreated) {
+            TestDatabase.dropDatabase(chatDb);
+            TestDatabase.dropRole(chatApp);
+            TestDatabase.dropRole(chatOwner);
         }
     }
 }

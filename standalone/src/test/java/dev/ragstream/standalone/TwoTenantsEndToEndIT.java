@@ -217,6 +217,10 @@ class TwoTenantsEndToEndIT {
     }
 
     static String uploadAndAwaitIndexed(TestTenants.Created tenant, String filename, byte[] content) {
+        return uploadAndAwaitIndexed(gateway, tenant, filename, content);
+    }
+
+    static String uploadAndAwaitIndexed(GatewayClient gateway, TestTenants.Created tenant, String filename, byte[] content) {
         GatewayClient.Reply accepted = gateway.upload(tenant.id(), tenant.uploadKey(), filename, content);
         assertThat(accepted.status()).isEqualTo(202);
         assertThat(accepted.text("status")).isEqualTo("queued");

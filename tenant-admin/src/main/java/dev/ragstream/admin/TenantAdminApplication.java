@@ -26,7 +26,7 @@ public class TenantAdminApplication {
     @Bean
     FilterRegistrationBean<InternalRequestFilter> internalOnly(PlatformProperties platform) {
         FilterRegistrationBean<InternalRequestFilter> registration =
-                new FilterRegistrationBean<>(new InternalRequestFilter(platform.internalSecret()));
+                new FilterRegistrationBean<>(new InternalRequestFilter(platform.internalSecret(), "/v3/api-docs"));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

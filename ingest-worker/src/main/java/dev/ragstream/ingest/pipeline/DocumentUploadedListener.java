@@ -93,6 +93,9 @@ class DocumentUploadedListener {
     }
 
     private ConvertedDocument convert(DocumentUploaded event) {
+        if (event.stagedAt() == null) {
+            throw new PermanentException("nothing_to_convert", "document " + event.documentId() + " has neither staged bytes nor markdown");
+        }
         try (InputStream in = staging.open(event.stagedAt())) {
             return converter.convert(in, event.filename(), event.contentType());
         } catch (IOException e) {
@@ -126,6 +129,9 @@ class DocumentUploadedListener {
     }
 
     private void deleteStaged(DocumentUploaded event) {
+        if (event.stagedAt() == null) {
+            return;
+        }
         try {
             staging.delete(event.stagedAt());
         } catch (IOException e) {

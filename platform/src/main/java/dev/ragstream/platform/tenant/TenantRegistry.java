@@ -34,7 +34,7 @@ public final class TenantRegistry implements AutoCloseable {
     private final List<Consumer<TenantId>> changeListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService poller;
 
-    private record Entry(Tenant tenant, FileTime modified, String error) {
+    private record Entry(Tenant tenant, Stamp modified, String error) {
     }
 
     /** Reads the directory now and then every {@code pollInterval} (zero: never again). */
@@ -79,7 +79,7 @@ public final class TenantRegistry implements AutoCloseable {
 
     /** Re-reads the directory now. */
     public synchronized void reload() {
-        Map<TenantId, FileTime> seen = new HashMap<>();
+        Map<TenantId, Stamp> seen = new HashMap<>();
         if (Files.isDirectory(directory)) {
             try (Stream<Path> dirs = Files.list(directory)) {
                 dirs.filter(Files::isDirectory).forEach(dir -> {
@@ -113,7 +113,7 @@ public final class TenantRegistry implements AutoCloseable {
         });
     }
 
-    private Entry load(TenantId id, FileTime modified) {
+    private Entry load(TenantId id, Stamp modified) {
         try {
             Map<String, String> env = EnvFile.read(directory.resolve(id.value()).resolve(".env"));
             String declared = env.get("TENANT_ID");
@@ -153,11 +153,15 @@ public final class TenantRegistry implements AutoCloseable {
         }
     }
 
-    private static FileTime modified(Path file) {
+    /** What identifies a version of a .env: modification time and size (a same-instant rewrite rarely keeps both). */
+    private record Stamp(FileTime modified, long size) {
+    }
+
+    private static Stamp modified(Path file) {
         try {
-            return Files.getLastModifiedTime(file);
+            return new Stamp(Files.getLastModifiedTime(file), Files.size(file));
         } catch (IOException e) {
-            return FileTime.fromMillis(0);
+            return new Stamp(FileTime.fromMillis(0), -1);
         }
     }
 

@@ -21,18 +21,22 @@ public final class InternalRequestFilter extends OncePerRequestFilter {
     public static final String TENANT_HEADER = "X-Tenant-ID";
 
     private final String secret;
+    private final java.util.Set<String> openPaths;
 
-    public InternalRequestFilter(String secret) {
+    /** @param openPaths exact paths open without the secret, besides health and metrics (e.g. an API description) */
+    public InternalRequestFilter(String secret, String... openPaths) {
         if (secret == null || secret.length() < 16) {
             throw new IllegalArgumentException("the internal secret must be set (at least 16 characters)");
         }
         this.secret = secret;
+        this.openPaths = java.util.Set.of(openPaths);
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return path.equals("/actuator/health") || path.startsWith("/actuator/health/") || path.equals("/actuator/prometheus");
+        return path.equals("/actuator/health") || path.startsWith("/actuator/health/") || path.equals("/actuator/prometheus")
+                || ("GET".equals(request.getMethod()) && openPaths.contains(path));
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 /**
  * Finds the passages of one tenant's active index that best match a question: the nearest
  * neighbours by cosine (HNSW, iterative scan so that the join to active documents still yields a
- * full list) and the best full-text matches (candidates capped before ranking), fused with
+ * full list; a document's active version keeps answering while a new version is being indexed) and the best full-text matches (candidates capped before ranking), fused with
  * reciprocal rank fusion (k = 60). Reads only through the tenant's own pool.
  */
 @Component
@@ -59,7 +59,7 @@ public class HybridRetriever {
                 SELECT c.document_id, d.filename, c.chunk_index, c.content, c.heading_path,
                        1 - (c.embedding <=> ?::vector) AS similarity
                 FROM chunks c JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
-                WHERE d.status = 'indexed'
+                WHERE d.status <> 'deleted'
                 ORDER BY c.embedding <=> ?::vector
                 LIMIT ?""")) {
             ps.setString(1, vector);
@@ -88,7 +88,7 @@ public class HybridRetriever {
                        ts_rank_cd(k.content_tsv, query.tsq, 32) AS keyword_score,
                        1 - (k.embedding <=> ?::vector) AS similarity
                 FROM candidates k JOIN documents d ON d.id = k.document_id AND d.active_version = k.version, query
-                WHERE d.status = 'indexed'
+                WHERE d.status <> 'deleted'
                 ORDER BY keyword_score DESC
                 LIMIT ?""")) {
             ps.setString(1, question);

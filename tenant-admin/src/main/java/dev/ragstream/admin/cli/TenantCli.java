@@ -13,8 +13,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "tenant", mixinStandardHelpOptions = true,
         description = "Manage ragstream tenants (tenants/<id>/.env and their databases).",
-        subcommands = {CreateCommand.class, ListCommand.class, InitChatDbCommand.class})
+        subcommands = {CreateCommand.class, ListCommand.class, ShowCommand.class, RegenerateKeysCommand.class,
+                DeleteCommand.class, TestDbCommand.class, MigrateCommand.class, ImportCommand.class,
+                CleanupHistoryCommand.class, InitChatDbCommand.class})
 public final class TenantCli implements Callable<Integer> {
+
+    /** Where questions are answered and progress is drawn. */
+    final Terminal terminal;
 
     @Option(names = "--tenants-dir", description = "Tenants folder (default: $TENANTS_DIR or ./tenants).")
     Path tenantsDir;
@@ -26,6 +31,14 @@ public final class TenantCli implements Callable<Integer> {
     @Option(names = "--pg-admin-password", defaultValue = "${env:RAGSTREAM_PG_ADMIN_PASSWORD:-}",
             description = "Password of that superuser (default: $RAGSTREAM_PG_ADMIN_PASSWORD).")
     String adminPassword;
+
+    public TenantCli() {
+        this(Terminal.system());
+    }
+
+    TenantCli(Terminal terminal) {
+        this.terminal = terminal;
+    }
 
     Path tenantsDir() {
         if (tenantsDir != null) {
@@ -43,10 +56,15 @@ public final class TenantCli implements Callable<Integer> {
 
     /** Runs one command with stdout and stderr as they are now; returns its exit code. */
     public static int run(String... args) {
-        return new CommandLine(new TenantCli())
+        return run(Terminal.system(), args);
+    }
+
+    /** Runs one command talking to {@code terminal} instead of the process's own. */
+    static int run(Terminal terminal, String... args) {
+        return new CommandLine(new TenantCli(terminal))
                 .setParameterExceptionHandler((e, ignored) -> {
                     CommandLine cmd = e.getCommandLine();
-                    cmd.getErr().println("Error: " + ErrorLine.of(e) + " (see '"
+                    cmd.getErr().println("Error: " + ErrorLine.of(e).replaceFirst("^Error: ", "") + " (see '"
                             + cmd.getCommandSpec().qualifiedName() + " --help')");
                     return cmd.getCommandSpec().exitCodeOnInvalidInput();
                 })

@@ -1,33 +1,33 @@
 package dev.ragstream.admin.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static dev.ragstream.admin.cli.Cli.assertOneLineFailure;
+import static dev.ragstream.admin.cli.Cli.databaseOf;
+import static dev.ragstream.admin.cli.Cli.databasesAndRolesContaining;
+import static dev.ragstream.admin.cli.Cli.entries;
+import static dev.ragstream.admin.cli.Cli.newTenantId;
+import static dev.ragstream.admin.cli.Cli.query;
+import static dev.ragstream.admin.cli.Cli.randomLetters;
+import static dev.ragstream.admin.cli.Cli.roleOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ragstream.admin.cli.Cli.Result;
 import dev.ragstream.database.DatabaseProvisioner;
 import dev.ragstream.database.DatabaseTarget;
 import dev.ragstream.platform.tenant.EnvFile;
 import dev.ragstream.testsupport.postgres.TestDatabase;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
-import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,31 +49,17 @@ class TenantCliIT {
             "API_DEBUG_LOGGING_ENABLED", "API_DEBUG_LOG_PATH", "API_DEBUG_USERNAME", "API_DEBUG_PASSWORD");
     private static final List<String> API_KEYS = List.of("ADMIN_API_KEY", "CHAT_API_KEY", "UPLOAD_API_KEY");
 
-    private static final List<String> tenantIds = Collections.synchronizedList(new ArrayList<>());
     private static final List<String> extraRoles = Collections.synchronizedList(new ArrayList<>());
-    private static String host;
-    private static int port;
-    private static String adminUser;
+    private static final String host = Cli.HOST;
+    private static final int port = Cli.PORT;
+    private static final String adminUser = Cli.ADMIN_USER;
 
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void locateServer() throws SQLException {
-        URI server = URI.create(TestDatabase.adminJdbcUrl().substring("jdbc:".length()));
-        host = server.getHost();
-        port = server.getPort();
-        try (Connection admin = TestDatabase.connectAdmin()) {
-            adminUser = admin.getMetaData().getUserName();
-        }
-    }
-
     @AfterAll
     static void dropDatabasesAndRoles() {
-        for (String id : List.copyOf(tenantIds)) {
-            TestDatabase.dropDatabase(databaseOf(id));
-            TestDatabase.dropRole(roleOf(id));
-        }
+        Cli.dropTenantDatabases();
         extraRoles.forEach(TestDatabase::dropRole);
     }
 
@@ -212,8 +198,6 @@ class TenantCliIT {
     void listPrintsEveryTenantWithItsNameAndTheTotal() throws Exception {
         String first = "it-a-" + randomLetters(8);
         String second = "it-b-" + randomLetters(8);
-        tenantIds.add(first);
-        tenantIds.add(second);
         assertThat(tenant(create(first, "--no-provision", "--name=Acme Corporation")).exit()).isZero();
         assertThat(tenant(create(second, "--no-provision", "--name=Zebra #1 Corp")).exit()).isZero();
         Files.createDirectories(tenants().resolve("Not-A-Tenant"));
@@ -284,15 +268,12 @@ class TenantCliIT {
 
         assertThat(result.exit()).isZero();
         assertThat(result.err()).isEmpty();
-        assertThat(result.out()).contains("create", "list", "init-chatdb");
+        assertThat(result.out()).contains("create", "list", "show", "regenerate-keys", "delete", "test-db", "migrate",
+                "import", "cleanup-history", "init-chatdb");
     }
 
-    /** The single stderr line, for further checks; fails unless the exit code and the line count match. */
-    private static AbstractStringAssert<?> assertOneLineFailure(Result result, int exitCode) {
-        assertThat(result.exit()).as(result.toString()).isEqualTo(exitCode);
-        assertThat(result.err().lines()).as(result.toString()).hasSize(1);
-        assertThat(result.err()).doesNotContain("\tat ", "Exception:").endsWith(System.lineSeparator());
-        return assertThat(result.err().strip());
+    private static Result tenant(String... args) {
+        return Cli.raw(Cli.PIPE, args);
     }
 
     /** {@code tenant create} on the test server; the id comes after {@code --}, so ids like "-x" reach the command. */
@@ -310,26 +291,6 @@ class TenantCliIT {
         return args.toArray(String[]::new);
     }
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    /** Runs the CLI in this JVM with stdout and stderr captured; the test classes run one at a time. */
-    private static synchronized Result tenant(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(capturedOut, true, UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, UTF_8));
-            int exit = TenantCli.run(args);
-            return new Result(exit, capturedOut.toString(UTF_8), capturedErr.toString(UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     private Path tenants() {
         return temp.resolve("tenants");
     }
@@ -338,59 +299,9 @@ class TenantCliIT {
         return tenants().resolve(id).resolve(".env");
     }
 
-    private static String newTenantId() {
-        String id = "it-" + randomLetters(12);
-        tenantIds.add(id);
-        return id;
-    }
-
-    private static String databaseOf(String id) {
-        return "ragdb_" + id.replace('-', '_');
-    }
-
-    private static String roleOf(String id) {
-        return "rag_" + id.replace('-', '_');
-    }
-
-    private static String randomLetters(int n) {
-        StringBuilder s = new StringBuilder();
-        ThreadLocalRandom.current().ints(n, 'a', 'z' + 1).forEach(c -> s.append((char) c));
-        return s.toString();
-    }
-
-    private static List<String> entries(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> children = Files.list(dir)) {
-            return children.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
     private static String databaseOwner(String database) throws SQLException {
-        List<String> owner = query("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?", database);
+        List<String> owner = query("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?", database);
         assertThat(owner).as("database %s", database).hasSize(1);
         return owner.get(0);
-    }
-
-    private static List<String> databasesAndRolesContaining(String part) throws SQLException {
-        return query("SELECT datname FROM pg_database WHERE strpos(datname, $1) > 0"
-                + " UNION ALL SELECT rolname FROM pg_roles WHERE strpos(rolname, $1) > 0", part);
-    }
-
-    private static List<String> query(String sql, String arg) throws SQLException {
-        try (Connection admin = TestDatabase.connectAdmin();
-             PreparedStatement ps = admin.prepareStatement(sql.replace("$1", "?"))) {
-            for (int i = 1; i <= ps.getParameterMetaData().getParameterCount(); i++) {
-                ps.setString(i, arg);
-            }
-            List<String> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-            return rows;
-        }
     }
 }

@@ -1,0 +1,55 @@
+package dev.ragstream.gateway.admin;
+
+import dev.ragstream.gateway.GatewayProperties;
+import dev.ragstream.gateway.proxy.ServiceProxy;
+import dev.ragstream.gateway.tenancy.TenantResolver;
+import dev.ragstream.platform.tenant.Tenant;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * {@code /admin/**}: tenant from the query {@code tenant} or the {@code X-Tenant-ID} header (the
+ * body belongs to the resource), {@code X-API-Key} = the tenant's ADMIN_API_KEY. The normalised
+ * path is forwarded, never the raw one, so encoded dots or slashes cannot reach another route.
+ */
+@RestController
+class AdminController {
+
+    private final TenantResolver tenants;
+    private final ServiceProxy proxy;
+    private final URI tenantAdmin;
+
+    AdminController(TenantResolver tenants, ServiceProxy proxy, GatewayProperties gateway) {
+        this.tenants = tenants;
+        this.proxy = proxy;
+        this.tenantAdmin = gateway.tenantAdmin();
+    }
+
+    @RequestMapping({"/admin", "/admin/**"})
+    ResponseEntity<byte[]> admin(HttpServletRequest request) throws IOException {
+        Tenant tenant = tenants.resolve(request, null);
+        tenants.requireEnabled(tenant, "admin");
+        tenants.requireKey(request, tenant.adminApiKey());
+        String query = request.getQueryString();
+        URI target = URI.create(tenantAdmin.toString().replaceAll("/$", "")
+                + UriUtils.encodePath(request.getServletPath(), StandardCharsets.UTF_8) + (query == null ? "" : "?" + query));
+        String type = request.getContentType();
+        return proxy.forward(HttpMethod.valueOf(request.getMethod()), target, tenant,
+                type == null ? null : MediaType.parseMediaType(type), request.getInputStream().readAllBytes());
+    }
+
+    /** The admin API's OpenAPI description (public: it describes, it holds no data). */
+    @GetMapping("/v3/api-docs")
+    ResponseEntity<byte[]> apiDocs() {
+        return proxy.forward(HttpMethod.GET, tenantAdmin.resolve("/v3/api-docs"), null, null, null);
+    }
+}

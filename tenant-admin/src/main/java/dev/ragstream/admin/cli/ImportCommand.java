@@ -1,0 +1,121 @@
+package dev.ragstream.admin.cli;
+
+import dev.ragstream.platform.tenant.Tenant;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code tenant import --tenant=<id> [--gateway=<url>] [--wait] <path>…}: uploads files and
+ * folders through the gateway, exactly as {@code POST /upload} with the tenant's UPLOAD_API_KEY
+ * would, so they take the same pipeline. Progress on stderr, a summary on stdout; exits non-zero
+ * when any file failed. Stops at once when the gateway is unreachable or refuses the key.
+ */
+@Command(name = "import", description = "Upload files or folders to a tenant through the gateway.")
+final class ImportCommand implements Callable<Integer> {
+
+    @ParentCommand
+    TenantCli cli;
+
+    @Option(names = "--tenant", required = true, paramLabel = "<id>", description = "Tenant id.")
+    String tenantId;
+
+    @Option(names = "--gateway", paramLabel = "<url>", defaultValue = "${env:RAGSTREAM_GATEWAY_URL:-http://127.0.0.1:8080}",
+            description = "Gateway base URL (default: $RAGSTREAM_GATEWAY_URL or http://127.0.0.1:8080).")
+    String gateway;
+
+    @Option(names = "--wait", description = "Then wait until every document is indexed or failed.")
+    boolean wait;
+
+    @Option(names = "--wait-timeout", paramLabel = "<duration>", defaultValue = "30m", converter = DurationConverter.class,
+            description = "How long --wait waits at most (default: 30m).")
+    Duration waitTimeout;
+
+    @Parameters(arity = "1..*", paramLabel = "<path>", description = "Files or folders (recursive; hidden files skipped).")
+    List<Path> paths;
+
+    @Override
+    public Integer call() {
+        TenantFolder folder = TenantFolder.existing(cli, tenantId);
+        Tenant tenant = folder.tenant();
+        String key = tenant.uploadApiKey().orElseThrow(() -> new IllegalStateException("tenant " + tenant.id()
+                + " has no UPLOAD_API_KEY in " + folder.envFile() + ": run 'tenant regenerate-keys " + tenant.id() + "'"));
+        GatewayUploads uploads = new GatewayUploads(gatewayUri(), tenant.id(), key);
+        List<Path> files = ImportFiles.collect(paths);
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no files to import in " + paths + " (hidden files are skipped)");
+        }
+        Map<String, Path> accepted = new LinkedHashMap<>();
+        Map<Path, String> failed = new LinkedHashMap<>();
+        upload(uploads, files, accepted, failed);
+        System.out.println("Imported " + accepted.size() + " files (" + failed.size() + " failed)");
+        printFailures(failed);
+        boolean indexingFailed = false;
+        if (wait && !accepted.isEmpty()) {
+            Map<Path, String> notIndexed = new IndexingWait(uploads, cli.terminal.redrawable(), waitTimeout).await(accepted);
+            System.out.println("Indexed " + (accepted.size() - notIndexed.size()) + " documents (" + notIndexed.size() + " failed)");
+            printFailures(notIndexed);
+            indexingFailed = !notIndexed.isEmpty();
+        }
+        return failed.isEmpty() && !indexingFailed ? 0 : 1;
+    }
+
+    private void upload(GatewayUploads uploads, List<Path> files, Map<String, Path> accepted, Map<Path, String> failed) {
+        ProgressBar progress = new ProgressBar(System.err, cli.terminal.redrawable(), files.size());
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                Path file = files.get(i);
+                GatewayUploads.Reply reply = uploadOne(uploads, file);
+                if (reply.accepted()) {
+                    accepted.put(reply.documentId(), file);
+                } else if (reply.status() == 401 || reply.status() == 403 || reply.status() == 404) {
+                    throw new IllegalStateException("the gateway refused uploads for tenant " + tenantId + ": "
+                            + reply.error() + " (HTTP " + reply.status() + "); " + accepted.size() + " files were imported");
+                } else {
+                    failed.put(file, reply.error() != null ? reply.error() : "HTTP " + reply.status());
+                }
+                progress.step(i + 1, file.toString());
+            }
+        } finally {
+            progress.finish();
+        }
+    }
+
+    private static GatewayUploads.Reply uploadOne(GatewayUploads uploads, Path file) {
+        try {
+            return uploads.upload(file);
+        } catch (IOException e) {
+            return new GatewayUploads.Reply(0, null, null, GatewayUploads.reason(e));
+        }
+    }
+
+    private static void printFailures(Map<Path, String> failures) {
+        if (!failures.isEmpty()) {
+            System.out.println("Failed:");
+            failures.forEach((file, error) -> System.out.println("  " + file + ": " + error));
+        }
+    }
+
+    private URI gatewayUri() {
+        String base = gateway.strip().replaceAll("/+$", "");
+        try {
+            URI uri = URI.create(base);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getQuery() == null && uri.getFragment() == null) {
+                return uri;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--gateway must be an http(s) URL such as http://127.0.0.1:8080, was " + base);
+    }
+}

@@ -1,0 +1,2 @@
+/** Admin CRUD of a tenant's system prompt templates, at most one active (chatdb, row-level security). */
+package dev.ragstream.admin.prompts;

@@ -1,0 +1,2 @@
+/** Admin CRUD of a tenant's widgets: widget key → settings JSON (chatdb, row-level security). */
+package dev.ragstream.admin.widgets;
