@@ -23,6 +23,15 @@ public class TenantAdminApplication {
         builder().run(args);
     }
 
+    /** The admin API as clients see it: through the gateway, relative to its base URL. */
+    @Bean
+    io.swagger.v3.oas.models.OpenAPI adminApi() {
+        return new io.swagger.v3.oas.models.OpenAPI()
+                .info(new io.swagger.v3.oas.models.info.Info().title("ragstream admin API").version("v1")
+                        .description("Per-tenant administration. Send X-Tenant-ID and X-API-Key: <ADMIN_API_KEY> to the gateway."))
+                .servers(java.util.List.of(new io.swagger.v3.oas.models.servers.Server().url("/")));
+    }
+
     @Bean
     FilterRegistrationBean<InternalRequestFilter> internalOnly(PlatformProperties platform) {
         FilterRegistrationBean<InternalRequestFilter> registration =
