@@ -18,7 +18,7 @@ final class GatewayClient {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** A response: status, content type and the parsed JSON body. */
-    record Reply(int status, String contentType, JsonNode body) {
+    record Reply(int status, String contentType, JsonNode body, String retryAfter) {
         String text(String field) {
             return body.path(field).asString();
         }
@@ -93,7 +93,7 @@ final class GatewayClient {
                     HttpResponse.BodyHandlers.ofString());
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : parse(response.body());
-            return new Reply(response.statusCode(), type, body);
+            return new Reply(response.statusCode(), type, body, response.headers().firstValue("Retry-After").orElse(null));
         } catch (IOException e) {
             throw new IllegalStateException("gateway request failed: " + e, e);
         } catch (InterruptedException e) {

@@ -94,6 +94,27 @@ class RegistryHotReloadIT {
         await().atMost(WITHIN).untilAsserted(() -> assertThat(chat(tenant, tenant.chatKey()).status()).isEqualTo(200));
     }
 
+    @Test
+    void aTenantWhoseDatabaseIsDownGets503WithRetryAfterAndOthersAreUnaffected() throws IOException {
+        String id = "hot-down-" + Long.toString(System.nanoTime(), 36);
+        Path dir = Files.createDirectories(tenants.dir().resolve(id));
+        String env = Files.readString(tenants.dir().resolve(steady.id()).resolve(".env"))
+                .replace("TENANT_ID=" + steady.id(), "TENANT_ID=" + id)
+                .replace("DB_PORT=5432", "DB_PORT=1");
+        Files.writeString(dir.resolve(".env"), env);
+        try {
+            await().atMost(WITHIN).untilAsserted(() -> {
+                GatewayClient.Reply reply = gateway.status(id, steady.uploadKey(), "00000000-0000-0000-0000-000000000000");
+                assertThat(reply.status()).isEqualTo(503);
+                assertThat(reply.retryAfter()).isEqualTo("1");
+                assertThat(reply.text("error")).isEqualTo("The tenant's database is unavailable; please retry");
+            });
+            assertThat(chat(steady, steady.chatKey()).status()).isEqualTo(200);
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
     private static GatewayClient.Reply chat(TestTenants.Created tenant, String key) {
         return gateway.chat(tenant.id(), key, "hot", "hello");
     }

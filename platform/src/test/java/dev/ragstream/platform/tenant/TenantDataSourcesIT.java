@@ -142,6 +142,23 @@ class TenantDataSourcesIT {
         }
     }
 
+    @Test
+    void idlePoolsAreClosed() throws Exception {
+        writeEnv("tenant-a", DB_A, ROLE_A);
+        try (TenantRegistry registry = new TenantRegistry(tenants, Duration.ZERO);
+             TenantDataSources pools = new TenantDataSources(registry, 2, Duration.ofMillis(1), Duration.ofSeconds(1), 4)) {
+            Tenant tenant = registry.find("tenant-a").orElseThrow();
+            var pool = (com.zaxxer.hikari.HikariDataSource) pools.dataSource(tenant);
+            whoAmI(pools, tenant);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+                pools.evictIdle();
+                return pool.isClosed();
+            });
+            assertThat(pools.committedConnections()).isZero();
+            assertThat(whoAmI(pools, tenant)).as("a closed pool is reopened on demand").isEqualTo(ROLE_A + "@" + DB_A);
+        }
+    }
+
     private static String whoAmI(TenantDataSources pools, Tenant tenant) throws SQLException {
         return pools.inTransaction(tenant, c -> {
             try (ResultSet rs = c.createStatement().executeQuery("SELECT current_user || '@' || current_database()")) {
