@@ -1,5 +1,6 @@
 package dev.ragstream.admin.web;
 
+import dev.ragstream.platform.metrics.TenantMetrics;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.platform.web.ApiException;
@@ -18,15 +19,19 @@ import org.springframework.stereotype.Component;
 public class AdminRequests {
 
     private final TenantRegistry tenants;
+    private final TenantMetrics metrics;
 
-    public AdminRequests(TenantRegistry tenants) {
+    public AdminRequests(TenantRegistry tenants, TenantMetrics metrics) {
         this.tenants = tenants;
+        this.metrics = metrics;
     }
 
-    /** @throws ApiException 404 when the tenant does not exist (any more) */
+    /** The tenant, counted in {@code ragstream_admin_requests_total{tenant}}. @throws ApiException 404 when it does not exist (any more) */
     public Tenant tenant(HttpServletRequest request) {
         String id = request.getHeader(InternalRequestFilter.TENANT_HEADER);
-        return tenants.find(id).orElseThrow(() -> ApiException.notFound("tenant-not-found", "Tenant not found"));
+        Tenant tenant = tenants.find(id).orElseThrow(() -> ApiException.notFound("tenant-not-found", "Tenant not found"));
+        metrics.count("admin.requests", tenant.id().value(), "method", request.getMethod());
+        return tenant;
     }
 
     /** A page request: page from 0, size 1–100 (default 20). */
