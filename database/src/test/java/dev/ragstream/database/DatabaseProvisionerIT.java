@@ -131,7 +131,7 @@ class DatabaseProvisionerIT {
 
         String second = provisioner.provision(target, Kind.RAGDB);
 
-        assertThat(second).isEqualTo(first).isEqualTo("1");
+        assertThat(second).isEqualTo(first).isEqualTo("2");
         assertThat(DatabaseProvisioner.current(target, Kind.RAGDB)).isEqualTo("1");
         try (Connection tenant = connectAs(target)) {
             assertThat(strings(tenant, "SELECT installed_rank || ':' || version FROM flyway_schema_history"))

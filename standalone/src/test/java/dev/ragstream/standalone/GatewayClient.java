@@ -31,13 +31,27 @@ final class GatewayClient {
         this.base = base;
     }
 
+    /** One part of a multipart upload: its field name, file name, declared type and bytes. */
+    record Part(String field, String filename, String declaredType, byte[] content) {
+        static Part file(String filename, byte[] content) {
+            return new Part("file", filename, "application/octet-stream", content);
+        }
+    }
+
     Reply upload(String tenant, String key, String filename, byte[] content) {
+        return upload(tenant, key, java.util.List.of(Part.file(filename, content)));
+    }
+
+    Reply upload(String tenant, String key, java.util.List<Part> parts) {
         String boundary = "----rs" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(content);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        for (Part part : parts) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.field() + "\"; filename=\""
+                    + part.filename() + "\"\r\nContent-Type: " + part.declaredType() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(part.content());
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/upload" + (tenant == null ? "" : "?tenant=" + tenant)))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
@@ -69,6 +83,10 @@ final class GatewayClient {
 
     Reply get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    Reply get(String path, String key) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("X-API-Key", key).GET());
     }
 
     /** An admin API call: tenant in {@code X-Tenant-ID}, the admin key in {@code X-API-Key}; body may be null. */

@@ -34,11 +34,11 @@ public class ServiceProxy {
     private final RestClient client;
     private final String internalSecret;
 
-    ServiceProxy(GatewayProperties gateway, PlatformProperties platform, RestClient.Builder builder) {
+    ServiceProxy(GatewayProperties gateway, PlatformProperties platform) {
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
         requests.setReadTimeout(gateway.proxyTimeout());
-        this.client = builder.clone().requestFactory(requests).build();
+        this.client = RestClient.builder().requestFactory(requests).build();
         this.internalSecret = platform.internalSecret();
     }
 

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,23 +25,57 @@ class DocumentRows {
         this.dataSources = dataSources;
     }
 
-    /** Inserts the queued row that is the outbox of the upload event. */
-    void insertQueued(Tenant tenant, UUID id, String filename, String contentType, long size, String sha256,
-                      String stagedAt, Instant acceptedAt) throws SQLException {
+    /** Inserts the queued rows (the outbox of the upload events) of one job, in one transaction. */
+    void insertQueued(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, Instant acceptedAt) throws SQLException {
         dataSources.inTransaction(tenant, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO documents (id, filename, content_type, size_bytes, sha256, source, status, version,
+                    INSERT INTO documents (id, job_id, filename, content_type, size_bytes, sha256, source, status, version,
                                            staged_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, 'upload', 'queued', 1, ?, ?, ?)""")) {
-                ps.setObject(1, id);
-                ps.setString(2, filename);
-                ps.setString(3, contentType);
-                ps.setLong(4, size);
-                ps.setString(5, sha256);
-                ps.setString(6, stagedAt);
-                ps.setTimestamp(7, Timestamp.from(acceptedAt));
-                ps.setTimestamp(8, Timestamp.from(acceptedAt));
-                return ps.executeUpdate();
+                    VALUES (?, ?, ?, ?, ?, ?, 'upload', 'queued', 1, ?, ?, ?)""")) {
+                for (UploadIntake.Staged file : files) {
+                    ps.setObject(1, file.documentId());
+                    ps.setObject(2, jobId);
+                    ps.setString(3, file.filename());
+                    ps.setString(4, file.contentType());
+                    ps.setLong(5, file.staged().sizeBytes());
+                    ps.setString(6, file.staged().sha256());
+                    ps.setString(7, file.staged().reference().toString());
+                    ps.setTimestamp(8, Timestamp.from(acceptedAt));
+                    ps.setTimestamp(9, Timestamp.from(acceptedAt));
+                    ps.addBatch();
+                }
+                return ps.executeBatch().length;
+            }
+        });
+    }
+
+    /** Documents of the tenant still waiting for or in the pipeline. */
+    int inFlight(Tenant tenant) throws SQLException {
+        return dataSources.inTransaction(tenant, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM documents WHERE status IN ('queued', 'converting', 'chunking', 'embedding')");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    /** The documents of one upload job, empty when the tenant has no such job. */
+    List<Map<String, Object>> job(Tenant tenant, UUID jobId) throws SQLException {
+        return dataSources.inTransaction(tenant, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, filename, content_type, size_bytes, status, reason, version, active_version,
+                           chunk_count, created_at, updated_at, indexed_at
+                    FROM documents WHERE job_id = ? ORDER BY created_at, filename""")) {
+                ps.setObject(1, jobId);
+                List<Map<String, Object>> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(view(rs));
+                    }
+                }
+                return rows;
             }
         });
     }

@@ -4,17 +4,18 @@ import dev.ragstream.gateway.tenancy.TenantResolver;
 import dev.ragstream.platform.kafka.EventPublisher;
 import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.metrics.TenantMetrics;
-import dev.ragstream.platform.staging.StagingStore;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.schemas.DocumentUploaded;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -22,76 +23,70 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
 
-/** {@code POST /upload} and {@code GET /upload/status/{id}}. */
+/**
+ * {@code POST /upload}, {@code GET /upload/status/{id}} and {@code GET /upload/jobs/{id}}. The tenant
+ * comes from the query {@code tenant} or the {@code X-Tenant-ID} header (the multipart body is
+ * streamed, not read for a {@code tenant_id} field), and is authenticated before a byte of the body
+ * is read.
+ */
 @RestController
 class UploadController {
 
     private static final Logger log = LoggerFactory.getLogger(UploadController.class);
+    private static final int MAX_FILES = 1000;
 
     private final TenantResolver tenants;
-    private final StagingStore staging;
+    private final UploadIntake intake;
     private final DocumentRows documents;
     private final EventPublisher events;
     private final TenantMetrics metrics;
 
-    UploadController(TenantResolver tenants, StagingStore staging, DocumentRows documents, EventPublisher events,
+    UploadController(TenantResolver tenants, UploadIntake intake, DocumentRows documents, EventPublisher events,
                      TenantMetrics metrics) {
         this.tenants = tenants;
-        this.staging = staging;
+        this.intake = intake;
         this.documents = documents;
         this.events = events;
         this.metrics = metrics;
     }
 
     @PostMapping("/upload")
-    ResponseEntity<Map<String, Object>> upload(HttpServletRequest request,
-                                               @RequestParam(name = "tenant_id", required = false) String bodyTenant,
-                                               @RequestParam(name = "file", required = false) MultipartFile file) {
-        Tenant tenant = tenants.resolve(request, bodyTenant);
+    ResponseEntity<Map<String, Object>> upload(HttpServletRequest request) {
+        Tenant tenant = tenants.resolve(request, null);
         tenants.requireEnabled(tenant, "upload");
         tenants.requireKey(request, tenant.uploadApiKey());
-        if (file == null || file.isEmpty()) {
-            throw ApiException.badRequest("no-file", "No file uploaded");
+        if (!JakartaServletFileUpload.isMultipartContent(request)) {
+            throw ApiException.badRequest("not-multipart", "Expected multipart/form-data with one or more 'file' parts");
         }
-        String filename = UploadNames.sanitize(file.getOriginalFilename());
-        UUID documentId = UUID.randomUUID();
-        StagingStore.Staged staged = stage(tenant, documentId, file);
+        int quota = tenant.getInt("MAX_QUEUED_DOCUMENTS", 1000);
+        requireQueueRoom(tenant, quota, 1, List.of());
+        UUID jobId = UUID.randomUUID();
+        List<UploadIntake.Staged> files = intake.stage(tenant, request, MAX_FILES);
+        requireQueueRoom(tenant, quota, files.size(), files);
         Instant acceptedAt = Instant.now();
-        String contentType = UploadNames.contentType(filename, file.getContentType());
         try {
-            documents.insertQueued(tenant, documentId, filename, contentType, staged.sizeBytes(), staged.sha256(),
-                    staged.reference().toString(), acceptedAt);
+            documents.insertQueued(tenant, jobId, files, acceptedAt);
         } catch (SQLException e) {
-            discard(staged);
-            log.error("Tenant {}: cannot record upload {}: {}", tenant.id(), documentId, e.getMessage());
+            intake.discard(files);
+            log.error("Tenant {}: cannot record upload job {}: {}", tenant.id(), jobId, e.getMessage());
             throw ApiException.databaseUnavailable();
         }
-        publish(tenant, new DocumentUploaded(UUID.randomUUID(), tenant.id().value(), documentId, 1, filename, contentType,
-                staged.sizeBytes(), staged.sha256(), staged.reference(), acceptedAt));
+        for (UploadIntake.Staged file : files) {
+            publish(tenant, new DocumentUploaded(UUID.randomUUID(), tenant.id().value(), file.documentId(), 1, file.filename(),
+                    file.contentType(), file.staged().sizeBytes(), file.staged().sha256(), file.staged().reference(), acceptedAt));
+        }
         metrics.count("uploads", tenant.id().value(), "outcome", "accepted");
-        log.info("Tenant {}: accepted upload {} ({} bytes)", tenant.id(), documentId, staged.sizeBytes());
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of(
-                "document_id", documentId.toString(),
-                "status", "queued",
-                "status_url", "/upload/status/" + documentId + "?tenant=" + tenant.id()));
+        log.info("Tenant {}: accepted upload job {} with {} documents", tenant.id(), jobId, files.size());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(answer(tenant, jobId, files));
     }
 
     @GetMapping("/upload/status/{documentId}")
     Map<String, Object> status(HttpServletRequest request, @PathVariable String documentId) {
-        Tenant tenant = tenants.resolve(request, null);
-        tenants.requireEnabled(tenant, "upload");
-        tenants.requireKey(request, tenant.uploadApiKey(), tenant.adminApiKey());
+        Tenant tenant = statusReader(request);
         ApiException notFound = ApiException.notFound("document-not-found", "Document not found");
-        UUID id;
-        try {
-            id = UUID.fromString(documentId);
-        } catch (IllegalArgumentException e) {
-            throw notFound;
-        }
+        UUID id = uuid(documentId, notFound);
         try {
             return documents.status(tenant, id).orElseThrow(() -> notFound);
         } catch (SQLException e) {
@@ -99,16 +94,66 @@ class UploadController {
         }
     }
 
-    private StagingStore.Staged stage(Tenant tenant, UUID documentId, MultipartFile file) {
-        try (InputStream in = file.getInputStream()) {
-            return staging.stage(tenant.id(), documentId, in, tenant.maxUploadBytes());
-        } catch (StagingStore.TooLargeException e) {
-            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "file-too-large",
-                    "File exceeds the maximum upload size of " + tenant.maxUploadBytes() / (1024 * 1024) + " MB");
-        } catch (IOException e) {
-            log.error("Tenant {}: staging upload {} failed: {}", tenant.id(), documentId, e.toString());
-            throw ApiException.unavailable("staging-unavailable", "The upload could not be stored; please retry");
+    @GetMapping("/upload/jobs/{jobId}")
+    Map<String, Object> job(HttpServletRequest request, @PathVariable String jobId) {
+        Tenant tenant = statusReader(request);
+        ApiException notFound = ApiException.notFound("job-not-found", "Upload job not found");
+        UUID id = uuid(jobId, notFound);
+        try {
+            List<Map<String, Object>> docs = documents.job(tenant, id);
+            if (docs.isEmpty()) {
+                throw notFound;
+            }
+            Map<String, Long> counts = new LinkedHashMap<>();
+            docs.forEach(d -> counts.merge((String) d.get("status"), 1L, Long::sum));
+            Map<String, Object> job = new LinkedHashMap<>();
+            job.put("job_id", id.toString());
+            job.put("total", docs.size());
+            job.put("counts", counts);
+            job.put("done", docs.stream().allMatch(d -> "indexed".equals(d.get("status")) || "failed".equals(d.get("status"))));
+            job.put("documents", docs);
+            return job;
+        } catch (SQLException e) {
+            throw ApiException.databaseUnavailable();
         }
+    }
+
+    private Tenant statusReader(HttpServletRequest request) {
+        Tenant tenant = tenants.resolve(request, null);
+        tenants.requireEnabled(tenant, "upload");
+        tenants.requireKey(request, tenant.uploadApiKey(), tenant.adminApiKey());
+        return tenant;
+    }
+
+    /** 429 (discarding {@code staged}) when accepting {@code adding} more documents would exceed the tenant's queue quota. */
+    private void requireQueueRoom(Tenant tenant, int quota, int adding, List<UploadIntake.Staged> staged) {
+        int inFlight;
+        try {
+            inFlight = documents.inFlight(tenant);
+        } catch (SQLException e) {
+            throw ApiException.databaseUnavailable();
+        }
+        if (inFlight + adding > quota) {
+            intake.discard(staged);
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "queue-full", "Too many documents are waiting to be indexed ("
+                    + inFlight + " of " + quota + "); please retry later", 30);
+        }
+    }
+
+    private Map<String, Object> answer(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files) {
+        List<Map<String, Object>> docs = files.stream().map(f -> Map.<String, Object>of(
+                "document_id", f.documentId().toString(),
+                "filename", f.filename(),
+                "status", "queued",
+                "status_url", "/upload/status/" + f.documentId() + "?tenant=" + tenant.id())).toList();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (docs.size() == 1) {
+            answer.putAll(docs.get(0)); // the single-file shape PHP-era clients read
+        }
+        answer.put("documents", docs);
+        answer.put("job_id", jobId.toString());
+        answer.put("job_url", "/upload/jobs/" + jobId + "?tenant=" + tenant.id());
+        return answer;
     }
 
     /** The queued row is the outbox: when publishing fails the row is marked failed and the client told to retry. */
@@ -128,11 +173,11 @@ class UploadController {
         }
     }
 
-    private void discard(StagingStore.Staged staged) {
+    private static UUID uuid(String value, ApiException notFound) {
         try {
-            staging.delete(staged.reference());
-        } catch (IOException e) {
-            log.warn("Cannot delete staged copy {}; the orphan sweeper will: {}", staged.reference(), e.toString());
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw notFound;
         }
     }
 }

@@ -1,14 +1,8 @@
 package dev.ragstream.gateway.upload;
 
-import java.util.Locale;
-import java.util.Map;
 
-/** Safe file names and content types for uploads. */
+/** Safe file names for uploads: kept only as metadata; storage keys are generated. */
 final class UploadNames {
-
-    private static final Map<String, String> TYPES = Map.of(
-            "txt", "text/plain", "md", "text/markdown", "markdown", "text/markdown",
-            "html", "text/html", "htm", "text/html", "pdf", "application/pdf", "csv", "text/csv");
 
     private UploadNames() {
     }
@@ -22,15 +16,5 @@ final class UploadNames {
             name = "upload";
         }
         return name.length() > 255 ? name.substring(name.length() - 255) : name;
-    }
-
-    /** The declared type when specific, otherwise one guessed from the extension. */
-    static String contentType(String filename, String declared) {
-        if (declared != null && !declared.isBlank() && !declared.startsWith("application/octet-stream")) {
-            return declared;
-        }
-        int dot = filename.lastIndexOf('.');
-        String ext = dot < 0 ? "" : filename.substring(dot + 1).toLowerCase(Locale.ROOT);
-        return TYPES.getOrDefault(ext, "application/octet-stream");
     }
 }

@@ -24,12 +24,4 @@ class UploadNamesTest {
     void capsTheLengthKeepingTheExtension() {
         assertThat(UploadNames.sanitize("x".repeat(400) + ".md")).hasSize(255).endsWith(".md");
     }
-
-    @Test
-    void guessesTheTypeOnlyWhenTheDeclaredOneIsGeneric() {
-        assertThat(UploadNames.contentType("notes.md", "application/octet-stream")).isEqualTo("text/markdown");
-        assertThat(UploadNames.contentType("page.HTML", null)).isEqualTo("text/html");
-        assertThat(UploadNames.contentType("report.pdf", "application/pdf")).isEqualTo("application/pdf");
-        assertThat(UploadNames.contentType("blob", "")).isEqualTo("application/octet-stream");
-    }
 }

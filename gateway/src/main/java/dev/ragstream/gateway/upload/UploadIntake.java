@@ -1,0 +1,180 @@
+package dev.ragstream.gateway.upload;
+
+import dev.ragstream.platform.staging.StagingStore;
+import dev.ragstream.platform.tenant.Tenant;
+import dev.ragstream.platform.web.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.commons.fileupload2.core.FileItemInput;
+import org.apache.commons.fileupload2.core.FileItemInputIterator;
+import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * Streams a multipart upload into the staging store: every {@code file} part becomes a document,
+ * a ZIP part becomes one document per entry. The tenant's byte cap holds for the whole request
+ * while streaming — the first byte over it ends the request with 413 and nothing stays staged —
+ * and memory stays bounded whatever the size. All or nothing: any refused file discards the lot.
+ */
+@Component
+class UploadIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadIntake.class);
+    private static final int SNIFF_BYTES = 64 * 1024;
+
+    /** A staged file with its generated id, sanitised name and detected type. */
+    record Staged(UUID documentId, String filename, String contentType, StagingStore.Staged staged) {
+    }
+
+    private final StagingStore staging;
+
+    UploadIntake(StagingStore staging) {
+        this.staging = staging;
+    }
+
+    /** @throws ApiException 400 (no file), 413 (over the cap), 415 (type not accepted) */
+    List<Staged> stage(Tenant tenant, HttpServletRequest request, int maxFiles) {
+        Budget budget = new Budget(tenant.maxUploadBytes());
+        List<Staged> staged = new ArrayList<>();
+        try {
+            JakartaServletFileUpload<?, ?> upload = new JakartaServletFileUpload<>();
+            FileItemInputIterator parts = upload.getItemIterator(request);
+            while (parts.hasNext()) {
+                FileItemInput part = parts.next();
+                if (part.isFormField() || !"file".equals(part.getFieldName())) {
+                    continue;
+                }
+                try (InputStream in = new BufferedInputStream(part.getInputStream(), SNIFF_BYTES)) {
+                    accept(tenant, UploadNames.sanitize(part.getName()), in, budget, maxFiles, staged);
+                }
+            }
+        } catch (ApiException e) {
+            discard(staged);
+            throw e;
+        } catch (IOException e) { // FileUploadException included: malformed multipart, or the client went away
+            discard(staged);
+            throw budget.exceeded ? budget.tooLarge() : ApiException.badRequest("invalid-multipart", "Malformed multipart upload");
+        }
+        if (staged.isEmpty()) {
+            throw ApiException.badRequest("no-file", "No file uploaded");
+        }
+        return staged;
+    }
+
+    private void accept(Tenant tenant, String filename, InputStream in, Budget budget, int maxFiles, List<Staged> staged)
+            throws IOException {
+        in.mark(SNIFF_BYTES);
+        String type = ContentTypes.detect(in, filename);
+        ContentTypes.requireAccepted(type, filename, true);
+        if (ContentTypes.ZIP.equals(type)) {
+            expand(tenant, filename, in, budget, maxFiles, staged);
+            return;
+        }
+        requireRoom(staged, maxFiles);
+        staged.add(stageOne(tenant, filename, type, in, budget));
+    }
+
+    private Staged stageOne(Tenant tenant, String filename, String type, InputStream in, Budget budget) throws IOException {
+        UUID id = UUID.randomUUID();
+        try {
+            StagingStore.Staged copy = staging.stage(tenant.id(), id, in, budget.remaining());
+            budget.use(copy.sizeBytes());
+            return new Staged(id, filename, type, copy);
+        } catch (StagingStore.TooLargeException e) {
+            budget.exceeded = true;
+            throw budget.tooLarge();
+        }
+    }
+
+    /** Writes the archive to a private temporary file (ZIP needs random access), checks it, stages its entries. */
+    private void expand(Tenant tenant, String filename, InputStream in, Budget budget, int maxFiles, List<Staged> staged)
+            throws IOException {
+        Path archive = Files.createTempFile("ragstream-upload-", ".zip");
+        try {
+            try (OutputStream out = Files.newOutputStream(archive)) {
+                if (copyAtMost(in, out, budget.remaining()) > budget.remaining()) {
+                    budget.exceeded = true;
+                    throw budget.tooLarge();
+                }
+            }
+            try (ZipExpansion zip = ZipExpansion.open(archive, filename, maxFiles - staged.size(), budget.remaining())) {
+                for (ZipExpansion.Entry entry : zip.entries()) {
+                    try (InputStream entryIn = new BufferedInputStream(zip.open(entry), SNIFF_BYTES)) {
+                        entryIn.mark(SNIFF_BYTES);
+                        String type = ContentTypes.detect(entryIn, entry.name());
+                        ContentTypes.requireAccepted(type, filename + "/" + entry.name(), false);
+                        requireRoom(staged, maxFiles);
+                        staged.add(stageOne(tenant, entry.name(), type, entryIn, budget));
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(archive);
+        }
+    }
+
+    private static long copyAtMost(InputStream in, OutputStream out, long limit) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            total += n;
+            if (total > limit) {
+                return total;
+            }
+            out.write(buffer, 0, n);
+        }
+        return total;
+    }
+
+    private static void requireRoom(List<Staged> staged, int maxFiles) {
+        if (staged.size() >= maxFiles) {
+            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "too-many-files", "At most " + maxFiles + " files per upload");
+        }
+    }
+
+    /** Deletes staged copies that will not become documents. */
+    void discard(List<Staged> staged) {
+        for (Staged s : staged) {
+            try {
+                staging.delete(s.staged().reference());
+            } catch (IOException e) {
+                log.warn("Cannot delete staged copy {}; the orphan sweeper will: {}", s.staged().reference(), e.toString());
+            }
+        }
+    }
+
+    /** The bytes a request may still stage. */
+    private static final class Budget {
+        private final long max;
+        private long used;
+        private boolean exceeded;
+
+        Budget(long max) {
+            this.max = max;
+        }
+
+        long remaining() {
+            return max - used;
+        }
+
+        void use(long bytes) {
+            used += bytes;
+        }
+
+        ApiException tooLarge() {
+            return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "file-too-large",
+                    "Upload exceeds the maximum upload size of " + max / (1024 * 1024) + " MB");
+        }
+    }
+}

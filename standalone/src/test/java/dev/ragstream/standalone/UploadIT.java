@@ -1,0 +1,207 @@
+package dev.ragstream.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ragstream.standalone.GatewayClient.Part;
+import dev.ragstream.testsupport.fixtures.Fixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Uploads through the real gateway: several files and ZIP archives become documents of one job;
+ * the attack corpus (path-traversal names, spoofed content types, a zip bomb, an oversized body)
+ * is refused with a clear answer and leaves nothing behind.
+ */
+class UploadIT {
+
+    @TempDir
+    static Path home;
+
+    static TestTenants tenants;
+    static TestTenants.Created tenant;
+    static TestTenants.Created small;
+    static TestTenants.Created full;
+    static Standalone system;
+    static GatewayClient gateway;
+
+    @BeforeAll
+    static void start() throws IOException {
+        tenants = new TestTenants(home.resolve("tenants"));
+        tenant = tenants.create("up-main");
+        small = tenants.create("up-small");
+        full = tenants.create("up-full");
+        append(small, "MAX_UPLOAD_SIZE_MB=1\n");
+        append(full, "MAX_QUEUED_DOCUMENTS=0\n");
+        system = Standalone.start(new Standalone.Settings(tenants.dir(), home.resolve("data"), false, 0, null));
+        gateway = new GatewayClient(system.gatewayUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) {
+            system.close();
+        }
+        if (tenants != null) {
+            tenants.close();
+        }
+    }
+
+    @Test
+    void severalFilesBecomeDocumentsOfOneJobWhoseProgressIsVisible() {
+        GatewayClient.Reply reply = gateway.upload(tenant.id(), tenant.uploadKey(), List.of(
+                Part.file("handbook.md", Fixtures.bytes(Fixtures.HANDBOOK)),
+                Part.file("faq.txt", Fixtures.bytes(Fixtures.FAQ))));
+
+        assertThat(reply.status()).isEqualTo(202);
+        JsonNode documents = reply.body().path("documents");
+        assertThat(documents.findValuesAsString("filename")).containsExactly("handbook.md", "faq.txt");
+        assertThat(documents.findValuesAsString("status")).containsOnly("queued");
+        String job = reply.text("job_id");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode progress = gateway.get(reply.text("job_url"), tenant.uploadKey()).body();
+            assertThat(progress.path("done").asBoolean()).isTrue();
+            assertThat(progress.path("counts").path("indexed").asInt()).isEqualTo(2);
+        });
+        assertThat(gateway.get("/upload/jobs/" + job + "?tenant=" + small.id(), small.uploadKey()).status())
+                .as("another tenant's job").isEqualTo(404);
+    }
+
+    @Test
+    void aZipBecomesOneDocumentPerEntryWithSanitisedNamesAndNoHiddenFiles() throws IOException {
+        byte[] zip = zip(
+                new ZipEntry("docs/"), null,
+                new ZipEntry("docs/handbook.md"), Fixtures.bytes(Fixtures.HANDBOOK),
+                new ZipEntry("../../etc/evil.md"), "# Evil\n\nPath traversal attempt.".getBytes(),
+                new ZipEntry("__MACOSX/docs/._handbook.md"), new byte[] {0, 5, 22, 7},
+                new ZipEntry(".DS_Store"), new byte[] {0, 0, 0, 1});
+
+        GatewayClient.Reply reply = gateway.upload(tenant.id(), tenant.uploadKey(), List.of(Part.file("bundle.zip", zip)));
+
+        assertThat(reply.status()).isEqualTo(202);
+        assertThat(reply.body().path("documents").findValuesAsString("filename")).containsExactly("handbook.md", "evil.md");
+        assertThat(Files.exists(home.resolve("etc"))).isFalse();
+    }
+
+    @Test
+    void spoofedContentTypesAreDecidedByContentAndRefused() {
+        byte[] elf = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0};
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 'I', 'H', 'D', 'R'};
+        int before = documents(tenant);
+
+        for (Part spoof : List.of(new Part("file", "report.pdf", "application/pdf", elf),
+                new Part("file", "notes.md", "text/markdown", png),
+                new Part("file", "..%2F..%2Fshell.txt", "text/plain", elf))) {
+            GatewayClient.Reply reply = gateway.upload(tenant.id(), tenant.uploadKey(), List.of(spoof));
+            assertThat(reply.status()).as(spoof.filename()).isEqualTo(415);
+            assertThat(reply.text("error")).startsWith("Unsupported file type");
+        }
+        GatewayClient.Reply mixed = gateway.upload(tenant.id(), tenant.uploadKey(), List.of(
+                Part.file("fine.txt", "A fine text.".getBytes()), new Part("file", "report.pdf", "application/pdf", elf)));
+        assertThat(mixed.status()).as("all or nothing").isEqualTo(415);
+        assertThat(documents(tenant)).isEqualTo(before);
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedWhileStreamingAndLeavesNothing() {
+        byte[] big = new byte[3 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'a');
+
+        GatewayClient.Reply reply = gateway.upload(small.id(), small.uploadKey(), List.of(Part.file("big.txt", big)));
+
+        assertThat(reply.status()).isEqualTo(413);
+        assertThat(reply.text("error")).isEqualTo("Upload exceeds the maximum upload size of 1 MB");
+        assertThat(documents(small)).isZero();
+        assertThat(stagedFiles(small)).isZero();
+    }
+
+    @Test
+    void aZipBombIsRefusedBeforeAnythingIsExtracted() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("zeros.txt"));
+            byte[] zeros = new byte[1024 * 1024];
+            for (int i = 0; i < 50; i++) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        assertThat(out.size()).as("compressed").isLessThan(1024 * 1024);
+
+        GatewayClient.Reply reply = gateway.upload(small.id(), small.uploadKey(), List.of(Part.file("bomb.zip", out.toByteArray())));
+
+        assertThat(reply.status()).isEqualTo(413);
+        assertThat(reply.text("error")).contains("bomb.zip").contains("uncompressed");
+        assertThat(documents(small)).isZero();
+        assertThat(stagedFiles(small)).isZero();
+    }
+
+    @Test
+    void aFullQueueAnswers429WithRetryAfterAndNoFileIsEmpty() {
+        GatewayClient.Reply full429 = gateway.upload(full.id(), full.uploadKey(), "a.txt", "text".getBytes());
+        assertThat(full429.status()).isEqualTo(429);
+        assertThat(full429.retryAfter()).isNotNull();
+        assertThat(documents(full)).isZero();
+
+        GatewayClient.Reply none = gateway.upload(tenant.id(), tenant.uploadKey(), List.of(
+                new Part("note", "ignored.txt", "text/plain", "a form field".getBytes())));
+        assertThat(none.status()).isEqualTo(400);
+        assertThat(none.text("error")).isEqualTo("No file uploaded");
+    }
+
+    private static int documents(TestTenants.Created t) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + t.database(), "postgres", "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM documents")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long stagedFiles(TestTenants.Created t) {
+        Path dir = home.resolve("data/staging").resolve(t.id());
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = Files.list(dir)) {
+            return files.count();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] zip(Object... entriesAndContents) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (int i = 0; i < entriesAndContents.length; i += 2) {
+                zip.putNextEntry((ZipEntry) entriesAndContents[i]);
+                if (entriesAndContents[i + 1] != null) {
+                    zip.write((byte[]) entriesAndContents[i + 1]);
+                }
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static void append(TestTenants.Created t, String line) throws IOException {
+        Path env = tenants.dir().resolve(t.id()).resolve(".env");
+        Files.writeString(env, Files.readString(env) + line, StandardCharsets.UTF_8);
+    }
+}
