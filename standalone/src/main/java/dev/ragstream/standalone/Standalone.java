@@ -62,6 +62,7 @@ public final class Standalone implements AutoCloseable {
     private final String internalSecret = ApiKeys.generate();
     private final Map<Service, ConfigurableApplicationContext> running = new LinkedHashMap<>();
     private final Map<Service, Integer> ports = new LinkedHashMap<>();
+    private Integer managementPort;
 
     private Standalone(Settings settings) {
         this.settings = settings;
@@ -107,6 +108,7 @@ public final class Standalone implements AutoCloseable {
                 "ragstream.platform.internal-secret=" + internalSecret,
                 "spring.main.banner-mode=off"));
         if (service == Service.GATEWAY) {
+            properties.add("management.server.port=" + (managementPort != null ? managementPort : settings.fixedPorts() ? 9080 : 0));
             properties.add("ragstream.gateway.query-api=http://127.0.0.1:" + port(Service.QUERY_API));
             properties.add("ragstream.gateway.tenant-admin=http://127.0.0.1:" + port(Service.TENANT_ADMIN));
         }
@@ -115,6 +117,10 @@ public final class Standalone implements AutoCloseable {
                 .run(properties.stream().map(p -> "--" + p).toArray(String[]::new));
         running.put(service, context);
         ports.put(service, ((WebServerApplicationContext) context).getWebServer().getPort());
+        String management = context.getEnvironment().getProperty("local.management.port");
+        if (service == Service.GATEWAY && management != null) {
+            managementPort = Integer.parseInt(management);
+        }
         log.info("{} started on port {} in {} ms", service, ports.get(service), (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -137,6 +143,14 @@ public final class Standalone implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The port of the gateway's health and metrics (loopback only; 9080 with fixed ports). */
+    public synchronized int gatewayManagementPort() {
+        if (managementPort == null) {
+            throw new IllegalStateException("the gateway has not been started");
+        }
+        return managementPort;
     }
 
     /** The gateway's base URL, e.g. {@code http://127.0.0.1:8080}. */

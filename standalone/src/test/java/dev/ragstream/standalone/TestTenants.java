@@ -6,11 +6,14 @@ import dev.ragstream.admin.cli.TenantCli;
 import dev.ragstream.platform.tenant.EnvFile;
 import dev.ragstream.testsupport.postgres.TestDatabase;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Real tenants for end-to-end tests, created with the tenant CLI (own database and role each) and dropped afterwards. */
 final class TestTenants implements AutoCloseable {
@@ -39,11 +42,18 @@ final class TestTenants implements AutoCloseable {
     private final String chatDb = TestDatabase.uniqueName("rstest_chatdb");
     private final String chatOwner = TestDatabase.uniqueName("rstest_chatowner");
     private final String chatApp = TestDatabase.uniqueName("rstest_chatapp");
+    private final String chatAppPassword;
     private boolean chatDbCreated;
 
     /** Tenants under {@code dir}, sharing a chatdb of their own (created with the first tenant). */
     TestTenants(Path dir) {
+        this(dir, "chat-app-pw");
+    }
+
+    /** As {@link #TestTenants(Path)}, the services reaching chatdb with {@code chatAppPassword} (ADMIN_DB_PASSWORD). */
+    TestTenants(Path dir, String chatAppPassword) {
         this.dir = dir;
+        this.chatAppPassword = chatAppPassword;
     }
 
     String chatDb() {
@@ -56,18 +66,44 @@ final class TestTenants implements AutoCloseable {
 
     /** Creates a tenant whose id starts with {@code prefix}, provisioned like an operator would. */
     Created create(String prefix) throws IOException {
+        return create(prefix, new String[0]);
+    }
+
+    /** As {@link #create(String)}, with more {@code tenant create} options such as {@code --db-password=…}. */
+    Created create(String prefix, String... options) throws IOException {
         String id = prefix + "-" + Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36).substring(0, 6);
         if (!chatDbCreated) {
             assertThat(TenantCli.run("init-chatdb", "--db-name=" + chatDb, "--db-user=" + chatOwner, "--app-user=" + chatApp,
-                    "--app-password=chat-app-pw")).as("init-chatdb").isZero();
+                    "--app-password=" + chatAppPassword)).as("init-chatdb").isZero();
             chatDbCreated = true;
         }
-        int exit = TenantCli.run("--tenants-dir=" + dir, "create", id, "--name=Test " + id, "--admin-db-name=" + chatDb,
-                "--admin-db-user=" + chatApp, "--admin-db-password=chat-app-pw");
+        List<String> args = new ArrayList<>(List.of("--tenants-dir=" + dir, "create", id, "--name=Test " + id,
+                "--admin-db-name=" + chatDb, "--admin-db-user=" + chatApp, "--admin-db-password=" + chatAppPassword));
+        args.addAll(List.of(options));
+        int exit = TenantCli.run(args.toArray(String[]::new));
         assertThat(exit).as("tenant create %s", id).isZero();
         Created tenant = new Created(id, EnvFile.read(dir.resolve(id).resolve(".env")));
         created.add(tenant);
         return tenant;
+    }
+
+    /**
+     * Sets variables of a tenant's .env (each one's first assignment), as an operator editing the
+     * file would; running services pick the change up on their registry's next poll.
+     * @return the tenant with its .env as it is now
+     */
+    Created rewrite(Created tenant, Map<String, String> variables) throws IOException {
+        Path env = dir.resolve(tenant.id()).resolve(".env");
+        String content = Files.readString(env);
+        for (Map.Entry<String, String> variable : variables.entrySet()) {
+            Matcher line = Pattern.compile("(?m)^" + Pattern.quote(variable.getKey()) + "=.*$").matcher(content);
+            assertThat(line.find()).as("%s in %s", variable.getKey(), env).isTrue();
+            content = content.substring(0, line.start()) + variable.getKey() + "=" + variable.getValue() + content.substring(line.end());
+        }
+        Files.writeString(env, content);
+        Created rewritten = new Created(tenant.id(), EnvFile.read(env));
+        created.set(created.indexOf(tenant), rewritten);
+        return rewritten;
     }
 
     @Override

@@ -158,10 +158,12 @@ class TwoTenantsEndToEndIT {
     @Test
     void everyServiceIsHealthyAndTenantWorkIsMeteredWithATenantTag() {
         for (Standalone.Service service : Standalone.Service.values()) {
-            GatewayClient client = new GatewayClient("http://127.0.0.1:" + system.port(service));
+            int port = service == Standalone.Service.GATEWAY ? system.gatewayManagementPort() : system.port(service);
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + port);
             assertThat(client.get("/actuator/health").text("status")).as("%s health", service).isEqualTo("UP");
         }
-        String gatewayMetrics = new GatewayClient(system.gatewayUrl()).get("/actuator/prometheus").text("raw");
+        String gatewayMetrics = new GatewayClient("http://127.0.0.1:" + system.gatewayManagementPort())
+                .get("/actuator/prometheus").text("raw");
         String embedMetrics = new GatewayClient("http://127.0.0.1:" + system.port(Standalone.Service.EMBED_WORKER))
                 .get("/actuator/prometheus").text("raw");
         assertThat(gatewayMetrics).containsPattern("ragstream_uploads_total\\{[^}]*tenant=\"" + acme.id() + "\"");
