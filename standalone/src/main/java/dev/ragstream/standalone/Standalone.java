@@ -141,6 +141,11 @@ public final class Standalone implements AutoCloseable {
         return port;
     }
 
+    /** The secret the gateway presents to the internal services (for benchmarks that call them directly). */
+    public String internalSecret() {
+        return internalSecret;
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }

@@ -1,0 +1,175 @@
+package dev.ragstream.standalone.bench;
+
+import dev.ragstream.admin.cli.TenantCli;
+import dev.ragstream.platform.tenant.EnvFile;
+import dev.ragstream.standalone.Standalone;
+import dev.ragstream.testsupport.postgres.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code bin/ragstream bench gateway}: starts the whole system in this JVM with a scratch tenant
+ * and measures (1) the chat-proxy overhead — p50 of chat through the gateway minus p50 of the same
+ * request sent to the query API directly — and (2) upload-accept latency p50/p99 for 100 KB files
+ * at 32 concurrent clients. Prints one line per figure; cleans up after itself.
+ */
+public final class GatewayBenchmark {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private GatewayBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 32;
+        int uploadsPerClient = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Path home = Files.createTempDirectory("ragstream-bench");
+        String id = "bench-" + Long.toString(System.nanoTime(), 36);
+        if (TenantCli.run("--tenants-dir=" + home.resolve("tenants"), "create", id, "--no-provision") != 0) {
+            throw new IllegalStateException("cannot create the bench tenant");
+        }
+        Path envFile = home.resolve("tenants").resolve(id).resolve(".env");
+        Map<String, String> env = EnvFile.read(envFile);
+        String db = env.get("DB_NAME");
+        TenantCli.run("--tenants-dir=" + home.resolve("tenants"), "migrate", id);
+        try (Standalone system = provisionAndStart(home, id, envFile)) {
+            env = EnvFile.read(envFile);
+            String gateway = system.gatewayUrl();
+            String query = "http://127.0.0.1:" + system.port(Standalone.Service.QUERY_API);
+            upload(gateway, id, env.get("UPLOAD_API_KEY"), text(2_000, new Random(1)));
+            String adminKey = env.get("ADMIN_API_KEY");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> indexed(gateway, id, adminKey));
+            chatOverhead(gateway, query, id, env.get("CHAT_API_KEY"), system.internalSecret());
+            // the gateway's own work is measured: the workers (which would compete for the 2 cores) wait meanwhile
+            system.stop(Standalone.Service.INGEST_WORKER);
+            system.stop(Standalone.Service.EMBED_WORKER);
+            uploadLatency(gateway, id, env.get("UPLOAD_API_KEY"), clients, uploadsPerClient);
+        } finally {
+            TestDatabase.dropDatabase(db);
+            TestDatabase.dropRole(env.get("DB_USER"));
+        }
+        System.exit(0);
+    }
+
+    private static Standalone provisionAndStart(Path home, String id, Path envFile) throws Exception {
+        Files.writeString(envFile, Files.readString(envFile)
+                + "\nRATE_LIMIT_UPLOAD_PER_MINUTE=1000000\nRATE_LIMIT_CHAT_PER_MINUTE=1000000\nRATE_LIMIT_TENANT_PER_MINUTE=1000000\n"
+                + "MAX_QUEUED_DOCUMENTS=100000\n");
+        Map<String, String> env = EnvFile.read(envFile);
+        new dev.ragstream.database.DatabaseProvisioner("postgres", "").provision(new dev.ragstream.database.DatabaseTarget(
+                env.get("DB_HOST"), Integer.parseInt(env.get("DB_PORT")), env.get("DB_NAME"), env.get("DB_USER"),
+                env.get("DB_PASSWORD")), dev.ragstream.database.DatabaseProvisioner.Kind.RAGDB);
+        return Standalone.start(new Standalone.Settings(home.resolve("tenants"), home.resolve("data"), false, 0, null));
+    }
+
+    private static void chatOverhead(String gateway, String query, String tenant, String chatKey, String secret) throws Exception {
+        String body = "{\"tenant_id\":\"" + tenant + "\",\"session_id\":\"bench\",\"message\":\"When do green coffee deliveries arrive?\"}";
+        List<Long> viaGateway = new ArrayList<>();
+        List<Long> direct = new ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            long g = time(HttpRequest.newBuilder(URI.create(gateway + "/chat")).header("Content-Type", "application/json")
+                    .header("X-API-Key", chatKey).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            long d = time(HttpRequest.newBuilder(URI.create(query + "/internal/chat")).header("Content-Type", "application/json")
+                    .header("X-Internal-Secret", secret).header("X-Tenant-ID", tenant)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            if (i >= 30) { // warm-up
+                viaGateway.add(g);
+                direct.add(d);
+            }
+        }
+        double overhead = (percentile(viaGateway, 50) - percentile(direct, 50)) / 1e6;
+        System.out.printf("chat via gateway p50 %.2f ms, query-api direct p50 %.2f ms: proxy overhead %.2f ms at p50 (n=%d)%n",
+                percentile(viaGateway, 50) / 1e6, percentile(direct, 50) / 1e6, overhead, viaGateway.size());
+    }
+
+    private static void uploadLatency(String gateway, String tenant, String key, int clients, int perClient) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> done = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            Random random = new Random(c);
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < perClient; i++) {
+                    byte[] file = text(100 * 1024, random);
+                    long t0 = System.nanoTime();
+                    int status = upload(gateway, tenant, key, file);
+                    latencies.add(System.nanoTime() - t0);
+                    if (status != 202) {
+                        throw new IllegalStateException("upload answered " + status);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("upload accept, 100 KB files, %d concurrent clients (workers paused): p50 %.1f ms, p99 %.1f ms (n=%d, %.0f uploads/s)%n",
+                clients, percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6, latencies.size(),
+                latencies.size() / seconds);
+    }
+
+    private static int upload(String gateway, String tenant, String key, byte[] content) throws Exception {
+        String boundary = "----bench" + System.nanoTime();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/upload?tenant=" + tenant))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("X-API-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).timeout(Duration.ofSeconds(60)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** True once the tenant has an indexed document to chat with. */
+    private static boolean indexed(String gateway, String tenant, String adminKey) throws Exception {
+        HttpRequest stats = HttpRequest.newBuilder(URI.create(gateway + "/admin/stats")).header("X-Tenant-ID", tenant)
+                .header("X-API-Key", adminKey).GET().build();
+        return HTTP.send(stats, HttpResponse.BodyHandlers.ofString()).body().contains("\"indexed\":1");
+    }
+
+    private static long time(HttpRequest request) throws Exception {
+        long t0 = System.nanoTime();
+        HttpResponse<Void> response = HTTP.send(request, HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private static double percentile(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    }
+
+    private static byte[] text(int bytes, Random random) {
+        String[] words = {"roastery", "delivery", "green", "coffee", "lot", "cupping", "moisture", "density", "profile",
+                "batch", "Tuesday", "quality", "farm", "washed", "natural", "espresso", "grinder", "water"};
+        StringBuilder out = new StringBuilder(bytes + 16);
+        while (out.length() < bytes) {
+            out.append(words[random.nextInt(words.length)]).append(random.nextInt(12) == 0 ? ".\n\n" : " ");
+        }
+        return out.substring(0, bytes).getBytes(StandardCharsets.UTF_8);
+    }
+}
