@@ -15,5 +15,10 @@ public record DocumentChunked(UUID eventId, String tenantId, UUID documentId, in
 
     /** One chunk of text; {@code index} is unique within the document version. */
     public record Chunk(int index, String text, String headingPath, Integer page, int tokenCount) {
+        /** Never the text: events end up in debug logs. */
+        @Override
+        public String toString() {
+            return "Chunk[index=" + index + ", page=" + page + ", tokenCount=" + tokenCount + "]";
+        }
     }
 }

@@ -143,7 +143,12 @@ class AdminApiIT {
         assertThat(active).containsExactly("formal");
         assertThat(adminA("POST", "/admin/prompts", "{\"name\": \"formal\", \"template\": \"again\"}").status()).isEqualTo(409);
         assertThat(adminA("POST", "/admin/prompts", "{\"template\": \"no name\"}").status()).isEqualTo(400);
-        assertThat(adminA("DELETE", "/admin/prompts/" + second.body().path("prompt_id").asString(), null).status()).isEqualTo(204);
+        String secondId = second.body().path("prompt_id").asString();
+        GatewayClient.Reply edited = adminA("PUT", "/admin/prompts/" + secondId, "{\"template\": \"Be formal and brief.\"}");
+        assertThat(edited.status()).isEqualTo(200);
+        assertThat(edited.text("template")).isEqualTo("Be formal and brief.");
+        assertThat(edited.text("name")).isEqualTo("formal");
+        assertThat(adminA("DELETE", "/admin/prompts/" + secondId, null).status()).isEqualTo(204);
 
         GatewayClient.Reply inquiries = adminA("GET", "/admin/inquiries", null);
         assertThat(inquiries.body().path("items").findValuesAsString("email")).containsExactly("dana@example.com");

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "tenant", mixinStandardHelpOptions = true,
         description = "Manage ragstream tenants (tenants/<id>/.env and their databases).",
         subcommands = {CreateCommand.class, ListCommand.class, ShowCommand.class, RegenerateKeysCommand.class,
-                DeleteCommand.class, TestDbCommand.class, MigrateCommand.class, ImportCommand.class,
+                DeleteCommand.class, TestDbCommand.class, MigrateCommand.class, ImportCommand.class, ReindexCommand.class,
                 CleanupHistoryCommand.class, InitChatDbCommand.class})
 public final class TenantCli implements Callable<Integer> {
 

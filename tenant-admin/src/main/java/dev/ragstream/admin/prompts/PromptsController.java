@@ -89,7 +89,7 @@ class PromptsController {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE prompts SET name = coalesce(?, name), template = coalesce(?, template),
                                        active = coalesce(?, active), updated_at = now()
-                    WHERE id = ? RETURNING """ + COLUMNS)) {
+                    WHERE id = ? RETURNING\s""" + COLUMNS)) {
                 return Rows.query(ps, name, template, active, promptId).get(0);
             }
         });

@@ -1,0 +1,305 @@
+package dev.ragstream.admin.cli;
+
+import dev.ragstream.platform.tenant.Tenant;
+import dev.ragstream.platform.tenant.TenantId;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code tenant reindex --tenant=<id> [--document=<uuid>] [--gateway=<url>] [--wait]}: chunks and
+ * embeds documents again from their stored text, through the gateway's admin API with the tenant's
+ * ADMIN_API_KEY — one document, or every indexed and failed one (listed first, then queued one by
+ * one). One line per document and a summary on stdout, progress of {@code --wait} on stderr; exits
+ * non-zero when a document was refused or failed. Stops at once when the gateway is unreachable or
+ * refuses the key.
+ */
+@Command(name = "reindex", description = "Reindex one or every document of a tenant through the gateway.")
+final class ReindexCommand implements Callable<Integer> {
+
+    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final int PAGE_SIZE = 100;
+
+    @ParentCommand
+    TenantCli cli;
+
+    @Option(names = "--tenant", required = true, paramLabel = "<id>", description = "Tenant id.")
+    String tenantId;
+
+    @Option(names = "--document", paramLabel = "<uuid>", converter = DocumentIdConverter.class,
+            description = "Only this document (default: every indexed or failed one).")
+    UUID documentId;
+
+    @Option(names = "--gateway", paramLabel = "<url>", defaultValue = "${env:RAGSTREAM_GATEWAY_URL:-http://127.0.0.1:8080}",
+            description = "Gateway base URL (default: $RAGSTREAM_GATEWAY_URL or http://127.0.0.1:8080).")
+    String gateway;
+
+    @Option(names = "--wait", description = "Then wait until every queued document is indexed or failed.")
+    boolean wait;
+
+    @Option(names = "--wait-timeout", paramLabel = "<duration>", defaultValue = "30m", converter = DurationConverter.class,
+            description = "How long --wait waits at most (default: 30m).")
+    Duration waitTimeout;
+
+    /** A document as the admin API lists it; the filename with control characters made harmless. */
+    record Document(String id, String filename) {
+        static Document of(JsonNode view) {
+            return new Document(view.path("document_id").asString(), view.path("filename").asString().replaceAll("\\p{Cntrl}", "?"));
+        }
+
+        String line(String outcome) {
+            return id + (filename.isEmpty() ? "" : " " + filename) + ": " + outcome;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Tenant tenant = TenantFolder.existing(cli, tenantId).tenant();
+        String key = tenant.adminApiKey().orElseThrow(() -> new IllegalStateException("tenant " + tenant.id()
+                + " has no ADMIN_API_KEY: run 'tenant regenerate-keys " + tenant.id() + "'"));
+        AdminApi api = new AdminApi(GatewayUrl.of(gateway), tenant.id(), key);
+        List<Document> documents = new ArrayList<>();
+        int refused = 0;
+        if (documentId == null) {
+            documents.addAll(list(api, "indexed"));
+            documents.addAll(list(api, "failed"));
+        } else {
+            AdminApi.Reply found = api.call("GET", "/admin/documents/" + documentId);
+            if (found.status() == 200) {
+                documents.add(Document.of(found.body()));
+            } else {
+                System.out.println(new Document(documentId.toString(), "").line(found.error()));
+                refused++;
+            }
+        }
+        List<Document> unique = documents.stream().distinct().toList(); // pages may shift while listing
+        Map<Document, Integer> queued = reindex(api, unique);
+        refused += unique.size() - queued.size();
+        System.out.println("Reindexing " + queued.size() + " documents (" + refused + " refused)");
+        boolean failed = false;
+        if (wait && !queued.isEmpty()) {
+            Map<Document, String> notIndexed = new Wait(api, cli.terminal.redrawable(), waitTimeout).await(queued.keySet());
+            System.out.println("Indexed " + (queued.size() - notIndexed.size()) + " documents (" + notIndexed.size() + " failed)");
+            if (!notIndexed.isEmpty()) {
+                System.out.println("Failed:");
+                notIndexed.forEach((document, reason) -> System.out.println("  " + document.line(reason)));
+            }
+            failed = !notIndexed.isEmpty();
+        }
+        return refused == 0 && !failed ? 0 : 1;
+    }
+
+    /** Every document with {@code status}, page by page, listed before any is reindexed (which changes its status). */
+    private List<Document> list(AdminApi api, String status) {
+        List<Document> documents = new ArrayList<>();
+        for (int page = 0; ; page++) {
+            AdminApi.Reply reply = api.call("GET", "/admin/documents?status=" + status + "&page=" + page + "&size=" + PAGE_SIZE);
+            if (reply.status() != 200) {
+                throw new IllegalStateException("cannot list the " + status + " documents of tenant " + tenantId + ": "
+                        + reply.error() + " (HTTP " + reply.status() + ")");
+            }
+            List<Document> items = reply.body().path("items").valueStream().map(Document::of).toList();
+            documents.addAll(items);
+            if (items.isEmpty() || documents.size() >= reply.body().path("total").asLong()) {
+                return documents;
+            }
+        }
+    }
+
+    /** Queues each document, printing its line; returns the queued ones with their new version. */
+    private static Map<Document, Integer> reindex(AdminApi api, List<Document> documents) {
+        Map<Document, Integer> queued = new LinkedHashMap<>();
+        for (Document document : documents) {
+            AdminApi.Reply reply = api.call("POST", "/admin/documents/" + document.id() + "/reindex");
+            if (reply.status() == 202) {
+                queued.put(document, reply.body().path("version").asInt());
+                System.out.println(document.line("queued as version " + queued.get(document)));
+            } else {
+                System.out.println(document.line(reply.error()));
+            }
+        }
+        return queued;
+    }
+
+    /** Polls {@code GET /admin/documents/<id>} until each document is indexed or failed. */
+    private record Wait(AdminApi api, boolean redraw, Duration timeout) {
+
+        /** @return the documents that failed, with the reason; empty when all were indexed */
+        Map<Document, String> await(Collection<Document> documents) {
+            List<Document> pending = new ArrayList<>(documents);
+            Map<Document, String> failed = new LinkedHashMap<>();
+            Map<String, Integer> states = new LinkedHashMap<>();
+            ProgressBar progress = new ProgressBar(System.err, redraw, documents.size());
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try {
+                for (int shown = -1; ; pause()) {
+                    states.clear();
+                    pending.removeIf(document -> settled(document, failed, states));
+                    if (documents.size() - pending.size() != shown) {
+                        shown = documents.size() - pending.size();
+                        progress.step(shown, "indexed or failed");
+                    }
+                    if (pending.isEmpty()) {
+                        return failed;
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new IllegalStateException("gave up waiting after " + DurationConverter.format(timeout) + ": "
+                                + pending.size() + " documents not yet indexed (" + states.toString().replaceAll("[{}]", "") + ")");
+                    }
+                }
+            } finally {
+                progress.finish();
+            }
+        }
+
+        /** True once indexed or failed; a 5xx is asked again next round, any other refusal counts as failed. */
+        private boolean settled(Document document, Map<Document, String> failed, Map<String, Integer> states) {
+            AdminApi.Reply reply = api.call("GET", "/admin/documents/" + document.id());
+            String state = reply.status() == 200 ? reply.body().path("status").asString() : "HTTP " + reply.status();
+            if (reply.status() == 200 && state.equals("indexed")) {
+                return true;
+            }
+            if ((reply.status() != 200 && reply.status() < 500) || state.equals("failed")) {
+                String reason = reply.body().path("reason").asString();
+                failed.put(document, reply.status() != 200 ? reply.error() : reason.isEmpty() ? state : reason);
+                return true;
+            }
+            states.merge(state, 1, Integer::sum);
+            return false;
+        }
+
+        private static void pause() {
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for indexing", e);
+            }
+        }
+    }
+
+    /**
+     * The gateway's admin API as one tenant ({@code X-Tenant-ID}) with its ADMIN_API_KEY.
+     * A refused key or tenant ends the command: it cannot be right for the next document either.
+     */
+    private static final class AdminApi {
+
+        /** An answer: its status, JSON body (missing node when none) and, for errors, the gateway's message. */
+        record Reply(int status, JsonNode body, String error) {
+        }
+
+        private static final JsonMapper JSON = JsonMapper.builder().build();
+
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final URI gateway;
+        private final TenantId tenant;
+        private final String key;
+
+        AdminApi(URI gateway, TenantId tenant, String key) {
+            this.gateway = gateway;
+            this.tenant = tenant;
+            this.key = key;
+        }
+
+        /**
+         * @throws IllegalStateException when the gateway cannot be reached, or refuses the key or the tenant
+         */
+        Reply call(String method, String pathAndQuery) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + pathAndQuery))
+                    .header("X-Tenant-ID", tenant.value()).header("X-API-Key", key)
+                    .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody()).build();
+            Reply reply = send(request);
+            String type = reply.body().path("type").asString();
+            if (reply.status() == 401 || reply.status() == 403
+                    || (reply.status() == 404 && (type.endsWith("/tenant-not-found") || type.endsWith("/endpoint-disabled")))) {
+                throw new IllegalStateException("the gateway refused admin requests for tenant " + tenant + ": "
+                        + reply.error() + " (HTTP " + reply.status() + ")");
+            }
+            return reply;
+        }
+
+        private Reply send(HttpRequest request) {
+            HttpResponse<String> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (HttpConnectTimeoutException e) {
+                throw new IllegalStateException("cannot reach the gateway at " + gateway + ": connection timed out", e);
+            } catch (ConnectException e) {
+                String reason = GatewayUploads.reason(e);
+                throw new IllegalStateException("cannot reach the gateway at " + gateway + ": "
+                        + (reason.equals(e.getClass().getSimpleName()) ? "connection refused" : reason), e);
+            } catch (IOException e) {
+                throw new IllegalStateException("the gateway at " + gateway + " broke off: " + GatewayUploads.reason(e), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while talking to the gateway at " + gateway, e);
+            }
+            JsonNode body = parse(response.body());
+            String error = body.path("error").asString();
+            if (error.isBlank()) {
+                error = body.path("detail").asString().isBlank() ? "HTTP " + response.statusCode() : body.path("detail").asString();
+            }
+            return new Reply(response.statusCode(), body, error);
+        }
+
+        private static JsonNode parse(String body) {
+            try {
+                return body == null || body.isBlank() ? JSON.missingNode() : JSON.readTree(body);
+            } catch (JacksonException e) {
+                return JSON.missingNode();
+            }
+        }
+    }
+
+    /** A document id is a UUID; picocli's own message would name the Java exception. */
+    static final class DocumentIdConverter implements CommandLine.ITypeConverter<UUID> {
+        @Override
+        public UUID convert(String value) {
+            try {
+                return UUID.fromString(value.strip());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a document id (a UUID as the admin API lists it)");
+            }
+        }
+    }
+
+    /** The {@code --gateway} value as a base URL without a trailing slash. */
+    private static final class GatewayUrl {
+        private GatewayUrl() {
+        }
+
+        /** @throws IllegalArgumentException unless it is an http(s) URL with a host and no query or fragment */
+        static URI of(String value) {
+            String base = value.strip().replaceAll("/+$", "");
+            try {
+                URI uri = URI.create(base);
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                        && uri.getQuery() == null && uri.getFragment() == null) {
+                    return uri;
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("--gateway must be an http(s) URL such as http://127.0.0.1:8080, was " + base);
+        }
+    }
+}
