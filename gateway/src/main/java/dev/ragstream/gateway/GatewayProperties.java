@@ -1,10 +1,16 @@
 package dev.ragstream.gateway;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -13,10 +19,74 @@ import org.springframework.validation.annotation.Validated;
  * @param queryApi     base URL of the query API the gateway proxies chat to
  * @param tenantAdmin  base URL of the tenant-admin service the gateway proxies {@code /admin/**} to
  * @param proxyTimeout how long a proxied request may take
+ * @param trustedProxies CIDR networks of the reverse proxies whose {@code X-Forwarded-For} is believed
+ *                       (empty: the socket address is the client, every forwarded header is ignored)
+ * @param maxJsonBody    largest JSON body the gateway reads on routes whose body names the tenant
+ *                       ({@code /chat}, {@code /customer-chat}); larger bodies get 413
+ * @param maxMessageLength default of the tenant setting {@code MAX_MESSAGE_LENGTH} (characters)
+ * @param blocklist      the shared IP blocklist in chatdb
+ * @param rateLimits     seed defaults of the per-tenant overridable rate limits
+ * @param cors           cross-origin settings (the allowed origins are per tenant)
  */
 @Validated
 @ConfigurationProperties("ragstream.gateway")
 public record GatewayProperties(@NotNull @DefaultValue("http://127.0.0.1:8081") URI queryApi,
                                 @NotNull @DefaultValue("http://127.0.0.1:8084") URI tenantAdmin,
-                                @DefaultValue("120s") Duration proxyTimeout) {
+                                @DefaultValue("120s") Duration proxyTimeout,
+                                @DefaultValue List<@NotBlank String> trustedProxies,
+                                @DefaultValue("1MB") DataSize maxJsonBody,
+                                @DefaultValue("10000") @Min(1) int maxMessageLength,
+                                @Valid @DefaultValue Blocklist blocklist,
+                                @Valid @DefaultValue RateLimits rateLimits,
+                                @Valid @DefaultValue Cors cors) {
+
+    /**
+     * The blocklist store and its rule: {@code maxFailures} failed tenant resolutions or
+     * authentications of one client network within {@code window} block it for {@code blockFor}.
+     *
+     * @param checkCache       how long a "not blocked" answer is reused by one gateway (zero: never)
+     * @param outageRetryAfter the {@code Retry-After} of the 503 answered while the store is unreachable
+     */
+    public record Blocklist(@NotBlank @Pattern(regexp = "jdbc:postgresql:.*")
+                            @DefaultValue("jdbc:postgresql://127.0.0.1:5432/chatdb") String jdbcUrl,
+                            @NotBlank @DefaultValue("chatuser") String user,
+                            @DefaultValue("") String password,
+                            @DefaultValue("4") @Min(1) int poolSize,
+                            @DefaultValue("1s") Duration acquireTimeout,
+                            @DefaultValue("3s") Duration queryTimeout,
+                            @DefaultValue("10") @Min(1) int maxFailures,
+                            @DefaultValue("15m") Duration window,
+                            @DefaultValue("15m") Duration blockFor,
+                            @DefaultValue("1s") Duration checkCache,
+                            @DefaultValue("5s") Duration outageRetryAfter) {
+    }
+
+    /**
+     * Requests per {@code window} (sliding), each overridable per tenant by the
+     * {@code RATE_LIMIT_*_PER_MINUTE} variable named in brackets.
+     *
+     * @param chat               {@code POST /chat} per session and client [CHAT]
+     * @param customerChat       {@code /customer-chat} per session and client [CUSTOMER_CHAT]
+     * @param widgetConfig       {@code /widget-config} per client [WIDGET_CONFIG]
+     * @param upload             {@code POST /upload} per client [UPLOAD]
+     * @param mediaInfo          {@code /media-info} per client [MEDIA_INFO]
+     * @param apiDebug           authentication attempts on {@code /api-debug/logs} per client [API_DEBUG]
+     * @param tenant             all limited requests of one tenant together [TENANT]
+     * @param unrecognisedOrigin requests with an origin the tenant does not allow, per client [UNRECOGNISED_ORIGIN]
+     */
+    public record RateLimits(@DefaultValue("60s") Duration window,
+                             @DefaultValue("30") @Min(1) int chat,
+                             @DefaultValue("30") @Min(1) int customerChat,
+                             @DefaultValue("60") @Min(1) int widgetConfig,
+                             @DefaultValue("10") @Min(1) int upload,
+                             @DefaultValue("10") @Min(1) int mediaInfo,
+                             @DefaultValue("5") @Min(1) int apiDebug,
+                             @DefaultValue("600") @Min(1) int tenant,
+                             @DefaultValue("10") @Min(1) int unrecognisedOrigin,
+                             @DefaultValue("100000") @Min(1) int maxKeys) {
+    }
+
+    /** @param maxAge how long a browser may cache an allowed preflight */
+    public record Cors(@DefaultValue("600s") Duration maxAge) {
+    }
 }

@@ -52,8 +52,18 @@ public final class Standalone implements AutoCloseable {
      * @param dataDir          Kafka log and staged uploads live below it
      * @param fixedPorts       the documented ports (gateway 8080 …) or, when false, free ones
      * @param bootstrapServers an existing broker, or null to start one in this JVM
+     * @param properties       further Spring properties for every service (e.g. the blocklist's chatdb)
      */
-    public record Settings(Path tenantsDir, Path dataDir, boolean fixedPorts, int kafkaPort, String bootstrapServers) {
+    public record Settings(Path tenantsDir, Path dataDir, boolean fixedPorts, int kafkaPort, String bootstrapServers,
+                           Map<String, String> properties) {
+        public Settings {
+            properties = Map.copyOf(properties);
+        }
+
+        /** Free ports, an own broker, and the given extra properties. */
+        public static Settings forTests(Path tenantsDir, Path dataDir, Map<String, String> properties) {
+            return new Settings(tenantsDir, dataDir, false, 0, null, properties);
+        }
     }
 
     private final Settings settings;
@@ -107,6 +117,7 @@ public final class Standalone implements AutoCloseable {
                 "ragstream.platform.staging-dir=" + settings.dataDir().resolve("staging").toAbsolutePath(),
                 "ragstream.platform.internal-secret=" + internalSecret,
                 "spring.main.banner-mode=off"));
+        settings.properties().forEach((key, value) -> properties.add(key + "=" + value));
         if (service == Service.GATEWAY) {
             properties.add("management.server.port=" + (managementPort != null ? managementPort : settings.fixedPorts() ? 9080 : 0));
             properties.add("ragstream.gateway.query-api=http://127.0.0.1:" + port(Service.QUERY_API));

@@ -18,7 +18,7 @@ public final class StandaloneMain {
         Path tenants = Path.of(env("TENANTS_DIR", "tenants"));
         Path data = Path.of(env("RAGSTREAM_DATA_DIR", "data"));
         int kafkaPort = Integer.parseInt(env("RAGSTREAM_KAFKA_PORT", "9092"));
-        Standalone standalone = Standalone.start(new Standalone.Settings(tenants, data, true, kafkaPort, null));
+        Standalone standalone = Standalone.start(new Standalone.Settings(tenants, data, true, kafkaPort, null, java.util.Map.of()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             standalone.close();

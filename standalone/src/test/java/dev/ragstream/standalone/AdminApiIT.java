@@ -43,7 +43,7 @@ class AdminApiIT {
         tenants = new TestTenants(home.resolve("tenants"));
         a = tenants.create("adm-a");
         b = tenants.create("adm-b");
-        system = Standalone.start(new Standalone.Settings(tenants.dir(), home.resolve("data"), false, 0, null));
+        system = Standalone.start(tenants.settings(home.resolve("data")));
         gateway = new GatewayClient(system.gatewayUrl());
 
         documentOfA = TwoTenantsEndToEndIT.uploadAndAwaitIndexed(gateway, a, "handbook.md", Fixtures.bytes(Fixtures.HANDBOOK));

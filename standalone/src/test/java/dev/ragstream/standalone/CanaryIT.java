@@ -82,7 +82,7 @@ class CanaryIT {
             assertThat(tenant.env()).as("every secret of %s holds the canary", tenant.id())
                     .allSatisfy((name, value) -> assertThat(!isSecret(name) || value.isEmpty() || value.contains(CANARY)).isTrue());
         }
-        system = Standalone.start(new Standalone.Settings(tenants.dir(), home.resolve("data"), false, 0, null));
+        system = Standalone.start(tenants.settings(home.resolve("data")));
         gateway = new GatewayClient(system.gatewayUrl());
         debugLogging();
         handbookOfA = uploadAndAwaitIndexed(a, "handbook.md", Fixtures.bytes(Fixtures.HANDBOOK));

@@ -42,7 +42,7 @@ class EmbedWorkerCrashIT {
     static void startSystemWithoutItsInJvmEmbedWorker() throws IOException {
         tenants = new TestTenants(home.resolve("tenants"));
         tenant = tenants.create("e2e-crash");
-        system = Standalone.start(new Standalone.Settings(tenants.dir(), home.resolve("data"), false, 0, null));
+        system = Standalone.start(tenants.settings(home.resolve("data")));
         system.stop(Standalone.Service.EMBED_WORKER);
         gateway = new GatewayClient(system.gatewayUrl());
     }

@@ -33,7 +33,7 @@ class RegistryHotReloadIT {
     static void start() throws IOException {
         tenants = new TestTenants(home.resolve("tenants"));
         steady = tenants.create("hot-steady");
-        system = Standalone.start(new Standalone.Settings(tenants.dir(), home.resolve("data"), false, 0, null));
+        system = Standalone.start(tenants.settings(home.resolve("data")));
         gateway = new GatewayClient(system.gatewayUrl());
     }
 

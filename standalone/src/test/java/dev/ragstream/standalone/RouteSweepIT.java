@@ -37,7 +37,7 @@ class RouteSweepIT {
     static void start() throws IOException {
         tenants = new TestTenants(home.resolve("tenants"));
         tenant = tenants.create("sweep");
-        system = Standalone.start(new Standalone.Settings(tenants.dir(), home.resolve("data"), false, 0, null));
+        system = Standalone.start(tenants.settings(home.resolve("data")));
     }
 
     @AfterAll

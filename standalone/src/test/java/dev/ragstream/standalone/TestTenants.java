@@ -64,6 +64,31 @@ final class TestTenants implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Settings of a system serving these tenants: the gateway's blocklist in their chatdb, and a
+     * failure threshold and rate limits no test's deliberate traffic from 127.0.0.1 reaches (the
+     * blocklist and the limits have their own tests in the gateway module).
+     */
+    Standalone.Settings settings(Path dataDir) {
+        ensureChatDb();
+        return Standalone.Settings.forTests(dir, dataDir, java.util.Map.of(
+                "ragstream.gateway.blocklist.jdbc-url", "jdbc:postgresql://127.0.0.1:5432/" + chatDb,
+                "ragstream.gateway.blocklist.user", chatApp,
+                "ragstream.gateway.blocklist.password", chatAppPassword,
+                "ragstream.gateway.blocklist.max-failures", "100000",
+                "ragstream.gateway.rate-limits.chat", "100000",
+                "ragstream.gateway.rate-limits.upload", "100000",
+                "ragstream.gateway.rate-limits.tenant", "100000"));
+    }
+
+    private void ensureChatDb() {
+        if (!chatDbCreated) {
+            assertThat(TenantCli.run("init-chatdb", "--db-name=" + chatDb, "--db-user=" + chatOwner, "--app-user=" + chatApp,
+                    "--app-password=" + chatAppPassword)).as("init-chatdb").isZero();
+            chatDbCreated = true;
+        }
+    }
+
     /** Creates a tenant whose id starts with {@code prefix}, provisioned like an operator would. */
     Created create(String prefix) throws IOException {
         return create(prefix, new String[0]);
@@ -72,11 +97,7 @@ final class TestTenants implements AutoCloseable {
     /** As {@link #create(String)}, with more {@code tenant create} options such as {@code --db-password=…}. */
     Created create(String prefix, String... options) throws IOException {
         String id = prefix + "-" + Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36).substring(0, 6);
-        if (!chatDbCreated) {
-            assertThat(TenantCli.run("init-chatdb", "--db-name=" + chatDb, "--db-user=" + chatOwner, "--app-user=" + chatApp,
-                    "--app-password=" + chatAppPassword)).as("init-chatdb").isZero();
-            chatDbCreated = true;
-        }
+        ensureChatDb();
         List<String> args = new ArrayList<>(List.of("--tenants-dir=" + dir, "create", id, "--name=Test " + id,
                 "--admin-db-name=" + chatDb, "--admin-db-user=" + chatApp, "--admin-db-password=" + chatAppPassword));
         args.addAll(List.of(options));

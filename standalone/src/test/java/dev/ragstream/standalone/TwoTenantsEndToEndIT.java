@@ -39,7 +39,7 @@ class TwoTenantsEndToEndIT {
         tenants = new TestTenants(home.resolve("tenants"));
         acme = tenants.create("e2e-acme");
         safari = tenants.create("e2e-safari");
-        system = Standalone.start(new Standalone.Settings(tenants.dir(), home.resolve("data"), false, 0, null));
+        system = Standalone.start(tenants.settings(home.resolve("data")));
         gateway = new GatewayClient(system.gatewayUrl());
         // after the services started: each Spring Boot start re-initialises logging
         LOGS.start();
@@ -126,6 +126,9 @@ class TwoTenantsEndToEndIT {
         assertProblem(unknown, "Tenant not found");
         assertThat(invalid.status()).isEqualTo(404);
         assertProblem(invalid, "Tenant not found");
+        GatewayClient.Reply objectTenant = gateway.chat(null, "{\"tenant_id\": {\"$ne\": 1}, \"session_id\": \"s\", \"message\": \"hi\"}");
+        assertThat(objectTenant.status()).isEqualTo(400);
+        assertProblem(objectTenant, "tenant_id must be a string");
     }
 
     @Test

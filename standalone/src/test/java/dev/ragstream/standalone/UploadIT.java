@@ -48,7 +48,7 @@ class UploadIT {
         full = tenants.create("up-full");
         append(small, "MAX_UPLOAD_SIZE_MB=1\n");
         append(full, "MAX_QUEUED_DOCUMENTS=0\n");
-        system = Standalone.start(new Standalone.Settings(tenants.dir(), home.resolve("data"), false, 0, null));
+        system = Standalone.start(tenants.settings(home.resolve("data")));
         gateway = new GatewayClient(system.gatewayUrl());
     }
 

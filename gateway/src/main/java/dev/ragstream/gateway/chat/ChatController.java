@@ -37,6 +37,9 @@ class ChatController {
             throw ApiException.badRequest("invalid-body", "Request body must be a JSON object");
         }
         JsonNode bodyTenant = json.get("tenant_id");
+        if (bodyTenant != null && !bodyTenant.isNull() && !bodyTenant.isString()) {
+            throw ApiException.badRequest("invalid-tenant-id", "tenant_id must be a string");
+        }
         Tenant tenant = tenants.resolve(request, bodyTenant == null || bodyTenant.isNull() ? null : bodyTenant.asString());
         tenants.requireEnabled(tenant, "chat");
         if (tenant.chatApiKey().isPresent()) {

@@ -1,26 +1,40 @@
 package dev.ragstream.gateway.tenancy;
 
+import dev.ragstream.gateway.abuse.AccessFailures;
 import dev.ragstream.platform.security.ApiKeys;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.platform.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Resolves the tenant of a request in the PHP system's order — body {@code tenant_id}, query
- * {@code tenant}, header {@code X-Tenant-ID} — and checks the key it presented.
+ * {@code tenant}, header {@code X-Tenant-ID} — and checks the key it presented. Every missing or
+ * unknown tenant and every refused key is reported to {@link AccessFailures} (the IP blocklist
+ * counts them); a disabled endpoint is not a failure.
  */
 @Component
 public class TenantResolver {
 
     public static final String API_KEY_HEADER = "X-API-Key";
 
-    private final TenantRegistry registry;
+    private static final String RESOLVED = TenantResolver.class.getName() + ".resolved";
 
+    private final TenantRegistry registry;
+    private final AccessFailures failures;
+
+    /** A resolver that reports no failures (for tools and tests without the edge). */
     public TenantResolver(TenantRegistry registry) {
+        this(registry, AccessFailures.NONE);
+    }
+
+    @Autowired
+    public TenantResolver(TenantRegistry registry, AccessFailures failures) {
         this.registry = registry;
+        this.failures = failures;
     }
 
     /**
@@ -28,9 +42,18 @@ public class TenantResolver {
      * @throws ApiException 400 "Missing tenant_id", 404 "Tenant not found"
      */
     public Tenant resolve(HttpServletRequest request, String bodyTenantId) {
-        String id = firstPresent(bodyTenantId, request.getParameter("tenant"), request.getHeader("X-Tenant-ID"))
-                .orElseThrow(() -> ApiException.badRequest("missing-tenant", "Missing tenant_id"));
-        return registry.find(id).orElseThrow(() -> ApiException.notFound("tenant-not-found", "Tenant not found"));
+        Optional<String> id = firstPresent(bodyTenantId, request.getParameter("tenant"), request.getHeader("X-Tenant-ID"));
+        if (id.isEmpty()) {
+            failures.failed(request, null);
+            throw ApiException.badRequest("missing-tenant", "Missing tenant_id");
+        }
+        Optional<Tenant> tenant = registry.find(id.get());
+        if (tenant.isEmpty()) {
+            failures.failed(request, null);
+            throw ApiException.notFound("tenant-not-found", "Tenant not found");
+        }
+        request.setAttribute(RESOLVED, tenant.get());
+        return tenant.get();
     }
 
     /** @throws ApiException 404 when the tenant switched {@code endpoint} off */
@@ -52,7 +75,16 @@ public class TenantResolver {
                 return;
             }
         }
+        failures.failed(request, request.getAttribute(RESOLVED) instanceof Tenant tenant ? tenant.id().value() : null);
         throw ApiException.unauthorized(presented == null ? "Missing API key" : "Invalid API key");
+    }
+
+    /**
+     * Reports a refused credential that this class did not check (HTTP Basic of the dashboard or
+     * the debug logs), so the blocklist counts it like a refused key.
+     */
+    public void authenticationFailed(HttpServletRequest request, Tenant tenant) {
+        failures.failed(request, tenant.id().value());
     }
 
     private static Optional<String> firstPresent(String... candidates) {

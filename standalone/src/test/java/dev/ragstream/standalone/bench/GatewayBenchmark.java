@@ -40,14 +40,23 @@ public final class GatewayBenchmark {
         int uploadsPerClient = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path home = Files.createTempDirectory("ragstream-bench");
         String id = "bench-" + Long.toString(System.nanoTime(), 36);
-        if (TenantCli.run("--tenants-dir=" + home.resolve("tenants"), "create", id, "--no-provision") != 0) {
+        String chatDb = TestDatabase.uniqueName("bench_chatdb");
+        String chatOwner = TestDatabase.uniqueName("bench_chatowner");
+        String chatApp = TestDatabase.uniqueName("bench_chatapp");
+        if (TenantCli.run("init-chatdb", "--db-name=" + chatDb, "--db-user=" + chatOwner, "--app-user=" + chatApp,
+                "--app-password=bench") != 0
+                || TenantCli.run("--tenants-dir=" + home.resolve("tenants"), "create", id, "--no-provision",
+                "--admin-db-name=" + chatDb, "--admin-db-user=" + chatApp, "--admin-db-password=bench") != 0) {
             throw new IllegalStateException("cannot create the bench tenant");
         }
         Path envFile = home.resolve("tenants").resolve(id).resolve(".env");
         Map<String, String> env = EnvFile.read(envFile);
         String db = env.get("DB_NAME");
-        TenantCli.run("--tenants-dir=" + home.resolve("tenants"), "migrate", id);
-        try (Standalone system = provisionAndStart(home, id, envFile)) {
+        try (Standalone system = provisionAndStart(home, envFile, Map.of(
+                "ragstream.gateway.blocklist.jdbc-url", "jdbc:postgresql://127.0.0.1:5432/" + chatDb,
+                "ragstream.gateway.blocklist.user", chatApp, "ragstream.gateway.blocklist.password", "bench",
+                "ragstream.gateway.rate-limits.upload", "1000000", "ragstream.gateway.rate-limits.chat", "1000000",
+                "ragstream.gateway.rate-limits.tenant", "1000000"))) {
             env = EnvFile.read(envFile);
             String gateway = system.gatewayUrl();
             String query = "http://127.0.0.1:" + system.port(Standalone.Service.QUERY_API);
@@ -62,19 +71,21 @@ public final class GatewayBenchmark {
         } finally {
             TestDatabase.dropDatabase(db);
             TestDatabase.dropRole(env.get("DB_USER"));
+            TestDatabase.dropDatabase(chatDb);
+            TestDatabase.dropRole(chatApp);
+            TestDatabase.dropRole(chatOwner);
         }
         System.exit(0);
     }
 
-    private static Standalone provisionAndStart(Path home, String id, Path envFile) throws Exception {
+    private static Standalone provisionAndStart(Path home, Path envFile, Map<String, String> properties) throws Exception {
         Files.writeString(envFile, Files.readString(envFile)
-                + "\nRATE_LIMIT_UPLOAD_PER_MINUTE=1000000\nRATE_LIMIT_CHAT_PER_MINUTE=1000000\nRATE_LIMIT_TENANT_PER_MINUTE=1000000\n"
-                + "MAX_QUEUED_DOCUMENTS=100000\n");
+                + "\nMAX_QUEUED_DOCUMENTS=100000\n");
         Map<String, String> env = EnvFile.read(envFile);
         new dev.ragstream.database.DatabaseProvisioner("postgres", "").provision(new dev.ragstream.database.DatabaseTarget(
                 env.get("DB_HOST"), Integer.parseInt(env.get("DB_PORT")), env.get("DB_NAME"), env.get("DB_USER"),
                 env.get("DB_PASSWORD")), dev.ragstream.database.DatabaseProvisioner.Kind.RAGDB);
-        return Standalone.start(new Standalone.Settings(home.resolve("tenants"), home.resolve("data"), false, 0, null));
+        return Standalone.start(Standalone.Settings.forTests(home.resolve("tenants"), home.resolve("data"), properties));
     }
 
     private static void chatOverhead(String gateway, String query, String tenant, String chatKey, String secret) throws Exception {
