@@ -33,6 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DatabaseProvisionerIT {
 
+    /** The newest ragdb migration (db/ragdb/V2__upload_jobs.sql). */
+    private static final String LATEST_RAGDB = "2";
+
     private static final List<String> databases = Collections.synchronizedList(new ArrayList<>());
     private static final List<String> roles = Collections.synchronizedList(new ArrayList<>());
     private static String host;
@@ -73,7 +76,7 @@ class DatabaseProvisionerIT {
     void createsRoleOwnedDatabaseWithVectorExtensionAndSchemaV1() throws SQLException {
         DatabaseTarget target = newTarget("rag");
 
-        assertThat(provisioner.provision(target, Kind.RAGDB)).isEqualTo("1");
+        assertThat(provisioner.provision(target, Kind.RAGDB)).isEqualTo(LATEST_RAGDB);
 
         try (Connection admin = adminTo("postgres")) {
             assertThat(strings(admin, "SELECT rolcanlogin || ',' || rolsuper || ',' || rolcreatedb || ',' || rolcreaterole"
@@ -131,8 +134,8 @@ class DatabaseProvisionerIT {
 
         String second = provisioner.provision(target, Kind.RAGDB);
 
-        assertThat(second).isEqualTo(first).isEqualTo("2");
-        assertThat(DatabaseProvisioner.current(target, Kind.RAGDB)).isEqualTo("1");
+        assertThat(second).isEqualTo(first).isEqualTo(LATEST_RAGDB);
+        assertThat(DatabaseProvisioner.current(target, Kind.RAGDB)).isEqualTo(LATEST_RAGDB);
         try (Connection tenant = connectAs(target)) {
             assertThat(strings(tenant, "SELECT installed_rank || ':' || version FROM flyway_schema_history"))
                     .isEqualTo(history);
