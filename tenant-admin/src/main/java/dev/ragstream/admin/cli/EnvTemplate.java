@@ -84,7 +84,7 @@ final class EnvTemplate {
                 # Debug (optional)
                 # ===========================================
                 API_DEBUG_LOGGING_ENABLED=false
-                API_DEBUG_LOG_PATH=./logs/api_debug/%s
+                API_DEBUG_LOG_PATH=./logs/api_debug
                 API_DEBUG_USERNAME=admin
                 API_DEBUG_PASSWORD=%s
 
@@ -102,7 +102,7 @@ final class EnvTemplate {
                 v.get("DB_HOST"), v.get("DB_PORT"), v.get("DB_NAME"), v.get("DB_USER"), v.get("DB_PASSWORD"),
                 v.get("ADMIN_DB_HOST"), v.get("ADMIN_DB_PORT"), v.get("ADMIN_DB_NAME"), v.get("ADMIN_DB_USER"),
                 v.get("ADMIN_DB_PASSWORD"), v.get("ADMIN_API_KEY"), v.get("CHAT_API_KEY"), v.get("UPLOAD_API_KEY"),
-                v.get("ADMIN_PASSWORD"), v.get("TENANT_ID"), v.get("API_DEBUG_PASSWORD"));
+                v.get("ADMIN_PASSWORD"), v.get("API_DEBUG_PASSWORD"));
     }
 
     /**
