@@ -68,6 +68,7 @@ public final class GatewayBenchmark {
             system.stop(Standalone.Service.INGEST_WORKER);
             system.stop(Standalone.Service.EMBED_WORKER);
             uploadLatency(gateway, id, env.get("UPLOAD_API_KEY"), clients, uploadsPerClient);
+            largeUploadMemory(gateway, id, env.get("UPLOAD_API_KEY"), 1024L * 1024 * 1024);
         } finally {
             TestDatabase.dropDatabase(db);
             TestDatabase.dropRole(env.get("DB_USER"));
@@ -80,7 +81,7 @@ public final class GatewayBenchmark {
 
     private static Standalone provisionAndStart(Path home, Path envFile, Map<String, String> properties) throws Exception {
         Files.writeString(envFile, Files.readString(envFile)
-                + "\nMAX_QUEUED_DOCUMENTS=100000\n");
+                + "\nMAX_QUEUED_DOCUMENTS=100000\nMAX_UPLOAD_SIZE_MB=1200\n");
         Map<String, String> env = EnvFile.read(envFile);
         new dev.ragstream.database.DatabaseProvisioner("postgres", "").provision(new dev.ragstream.database.DatabaseTarget(
                 env.get("DB_HOST"), Integer.parseInt(env.get("DB_PORT")), env.get("DB_NAME"), env.get("DB_USER"),
@@ -136,6 +137,78 @@ public final class GatewayBenchmark {
         System.out.printf("upload accept, 100 KB files, %d concurrent clients (workers paused): p50 %.1f ms, p99 %.1f ms (n=%d, %.0f uploads/s)%n",
                 clients, percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6, latencies.size(),
                 latencies.size() / seconds);
+    }
+
+    /**
+     * Streams one large file through the gateway (never held in memory on either side) and reports
+     * how much the heap of this JVM — which runs the gateway — grew at most meanwhile.
+     */
+    private static void largeUploadMemory(String gateway, String tenant, String key, long bytes) throws Exception {
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long baseline = memory.getHeapMemoryUsage().getUsed();
+        long[] peak = {baseline};
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak[0] = Math.max(peak[0], memory.getHeapMemoryUsage().getUsed());
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        String boundary = "----bench-large";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"large.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        java.io.InputStream body = new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+                new java.io.ByteArrayInputStream(head), new RepeatingText(bytes), new java.io.ByteArrayInputStream(tail))));
+        long t0 = System.nanoTime();
+        HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/upload?tenant=" + tenant))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("X-API-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).timeout(Duration.ofMinutes(5)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        sampler.interrupt();
+        System.out.printf("large upload, %d MB streamed (HTTP %d in %.1f s) with a %.0f MB max heap for all services:"
+                        + " peak heap growth %.0f MB over a %.0f MB baseline%n",
+                bytes / (1024 * 1024), response.statusCode(), seconds, memory.getHeapMemoryUsage().getMax() / 1048576.0,
+                (peak[0] - baseline) / 1048576.0, baseline / 1048576.0);
+    }
+
+    /** {@code size} bytes of text generated on the fly. */
+    private static final class RepeatingText extends java.io.InputStream {
+        private static final byte[] LINE = "green coffee lots are cupped twice before they go on sale.\n".getBytes(StandardCharsets.UTF_8);
+        private long remaining;
+        private int position;
+
+        RepeatingText(long size) {
+            this.remaining = size;
+        }
+
+        @Override
+        public int read() {
+            if (remaining <= 0) {
+                return -1;
+            }
+            remaining--;
+            byte b = LINE[position];
+            position = (position + 1) % LINE.length;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = (int) Math.min(length, remaining);
+            for (int i = 0; i < n; i++) {
+                buffer[offset + i] = LINE[position];
+                position = (position + 1) % LINE.length;
+            }
+            remaining -= n;
+            return n;
+        }
     }
 
     private static int upload(String gateway, String tenant, String key, byte[] content) throws Exception {
