@@ -1,14 +1,7 @@
 package dev.ragstream.admin.cli;
 
 import dev.ragstream.platform.tenant.Tenant;
-import dev.ragstream.platform.tenant.TenantId;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,9 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code tenant reindex --tenant=<id> [--document=<uuid>] [--gateway=<url>] [--wait]}: chunks and
@@ -76,14 +67,14 @@ final class ReindexCommand implements Callable<Integer> {
         Tenant tenant = TenantFolder.existing(cli, tenantId).tenant();
         String key = tenant.adminApiKey().orElseThrow(() -> new IllegalStateException("tenant " + tenant.id()
                 + " has no ADMIN_API_KEY: run 'tenant regenerate-keys " + tenant.id() + "'"));
-        AdminApi api = new AdminApi(GatewayUrl.of(gateway), tenant.id(), key);
+        GatewayAdmin api = new GatewayAdmin(GatewayUrl.of(gateway), tenant.id(), key);
         List<Document> documents = new ArrayList<>();
         int refused = 0;
         if (documentId == null) {
             documents.addAll(list(api, "indexed"));
             documents.addAll(list(api, "failed"));
         } else {
-            AdminApi.Reply found = api.call("GET", "/admin/documents/" + documentId);
+            GatewayAdmin.Reply found = api.call("GET", "/admin/documents/" + documentId);
             if (found.status() == 200) {
                 documents.add(Document.of(found.body()));
             } else {
@@ -109,10 +100,10 @@ final class ReindexCommand implements Callable<Integer> {
     }
 
     /** Every document with {@code status}, page by page, listed before any is reindexed (which changes its status). */
-    private List<Document> list(AdminApi api, String status) {
+    private List<Document> list(GatewayAdmin api, String status) {
         List<Document> documents = new ArrayList<>();
         for (int page = 0; ; page++) {
-            AdminApi.Reply reply = api.call("GET", "/admin/documents?status=" + status + "&page=" + page + "&size=" + PAGE_SIZE);
+            GatewayAdmin.Reply reply = api.call("GET", "/admin/documents?status=" + status + "&page=" + page + "&size=" + PAGE_SIZE);
             if (reply.status() != 200) {
                 throw new IllegalStateException("cannot list the " + status + " documents of tenant " + tenantId + ": "
                         + reply.error() + " (HTTP " + reply.status() + ")");
@@ -126,10 +117,10 @@ final class ReindexCommand implements Callable<Integer> {
     }
 
     /** Queues each document, printing its line; returns the queued ones with their new version. */
-    private static Map<Document, Integer> reindex(AdminApi api, List<Document> documents) {
+    private static Map<Document, Integer> reindex(GatewayAdmin api, List<Document> documents) {
         Map<Document, Integer> queued = new LinkedHashMap<>();
         for (Document document : documents) {
-            AdminApi.Reply reply = api.call("POST", "/admin/documents/" + document.id() + "/reindex");
+            GatewayAdmin.Reply reply = api.call("POST", "/admin/documents/" + document.id() + "/reindex");
             if (reply.status() == 202) {
                 queued.put(document, reply.body().path("version").asInt());
                 System.out.println(document.line("queued as version " + queued.get(document)));
@@ -141,7 +132,7 @@ final class ReindexCommand implements Callable<Integer> {
     }
 
     /** Polls {@code GET /admin/documents/<id>} until each document is indexed or failed. */
-    private record Wait(AdminApi api, boolean redraw, Duration timeout) {
+    private record Wait(GatewayAdmin api, boolean redraw, Duration timeout) {
 
         /** @return the documents that failed, with the reason; empty when all were indexed */
         Map<Document, String> await(Collection<Document> documents) {
@@ -173,7 +164,7 @@ final class ReindexCommand implements Callable<Integer> {
 
         /** True once indexed or failed; a 5xx is asked again next round, any other refusal counts as failed. */
         private boolean settled(Document document, Map<Document, String> failed, Map<String, Integer> states) {
-            AdminApi.Reply reply = api.call("GET", "/admin/documents/" + document.id());
+            GatewayAdmin.Reply reply = api.call("GET", "/admin/documents/" + document.id());
             String state = reply.status() == 200 ? reply.body().path("status").asString() : "HTTP " + reply.status();
             if (reply.status() == 200 && state.equals("indexed")) {
                 return true;
@@ -193,79 +184,6 @@ final class ReindexCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for indexing", e);
-            }
-        }
-    }
-
-    /**
-     * The gateway's admin API as one tenant ({@code X-Tenant-ID}) with its ADMIN_API_KEY.
-     * A refused key or tenant ends the command: it cannot be right for the next document either.
-     */
-    private static final class AdminApi {
-
-        /** An answer: its status, JSON body (missing node when none) and, for errors, the gateway's message. */
-        record Reply(int status, JsonNode body, String error) {
-        }
-
-        private static final JsonMapper JSON = JsonMapper.builder().build();
-
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        private final URI gateway;
-        private final TenantId tenant;
-        private final String key;
-
-        AdminApi(URI gateway, TenantId tenant, String key) {
-            this.gateway = gateway;
-            this.tenant = tenant;
-            this.key = key;
-        }
-
-        /**
-         * @throws IllegalStateException when the gateway cannot be reached, or refuses the key or the tenant
-         */
-        Reply call(String method, String pathAndQuery) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + pathAndQuery))
-                    .header("X-Tenant-ID", tenant.value()).header("X-API-Key", key)
-                    .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody()).build();
-            Reply reply = send(request);
-            String type = reply.body().path("type").asString();
-            if (reply.status() == 401 || reply.status() == 403
-                    || (reply.status() == 404 && (type.endsWith("/tenant-not-found") || type.endsWith("/endpoint-disabled")))) {
-                throw new IllegalStateException("the gateway refused admin requests for tenant " + tenant + ": "
-                        + reply.error() + " (HTTP " + reply.status() + ")");
-            }
-            return reply;
-        }
-
-        private Reply send(HttpRequest request) {
-            HttpResponse<String> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (HttpConnectTimeoutException e) {
-                throw new IllegalStateException("cannot reach the gateway at " + gateway + ": connection timed out", e);
-            } catch (ConnectException e) {
-                String reason = GatewayUploads.reason(e);
-                throw new IllegalStateException("cannot reach the gateway at " + gateway + ": "
-                        + (reason.equals(e.getClass().getSimpleName()) ? "connection refused" : reason), e);
-            } catch (IOException e) {
-                throw new IllegalStateException("the gateway at " + gateway + " broke off: " + GatewayUploads.reason(e), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while talking to the gateway at " + gateway, e);
-            }
-            JsonNode body = parse(response.body());
-            String error = body.path("error").asString();
-            if (error.isBlank()) {
-                error = body.path("detail").asString().isBlank() ? "HTTP " + response.statusCode() : body.path("detail").asString();
-            }
-            return new Reply(response.statusCode(), body, error);
-        }
-
-        private static JsonNode parse(String body) {
-            try {
-                return body == null || body.isBlank() ? JSON.missingNode() : JSON.readTree(body);
-            } catch (JacksonException e) {
-                return JSON.missingNode();
             }
         }
     }
