@@ -1,5 +1,6 @@
 package dev.ragstream.gateway;
 
+import dev.ragstream.platform.egress.EgressPolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -27,6 +28,11 @@ import org.springframework.validation.annotation.Validated;
  * @param blocklist      the shared IP blocklist in chatdb
  * @param rateLimits     seed defaults of the per-tenant overridable rate limits
  * @param cors           cross-origin settings (the allowed origins are per tenant)
+ * @param egress         what fetching a client-supplied URL ({@code /upload} with {@code url},
+ *                       {@code /media-info}) may do: defaults http/https on ports 80 and 443, at most
+ *                       5 redirects, one 30 s deadline, no private hosts allow-listed
+ *                       ({@code allowed-private-hosts}); the byte cap of each fetch is the tenant's
+ *                       upload cap, not {@code max-body-size}
  */
 @Validated
 @ConfigurationProperties("ragstream.gateway")
@@ -38,7 +44,8 @@ public record GatewayProperties(@NotNull @DefaultValue("http://127.0.0.1:8081") 
                                 @DefaultValue("10000") @Min(1) int maxMessageLength,
                                 @Valid @DefaultValue Blocklist blocklist,
                                 @Valid @DefaultValue RateLimits rateLimits,
-                                @Valid @DefaultValue Cors cors) {
+                                @Valid @DefaultValue Cors cors,
+                                @DefaultValue EgressPolicy egress) {
 
     /**
      * The blocklist store and its rule: {@code maxFailures} failed tenant resolutions or

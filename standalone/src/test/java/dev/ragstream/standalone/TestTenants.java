@@ -70,8 +70,13 @@ final class TestTenants implements AutoCloseable {
      * blocklist and the limits have their own tests in the gateway module).
      */
     Standalone.Settings settings(Path dataDir) {
+        return settings(dataDir, Map.of());
+    }
+
+    /** As {@link #settings(Path)}, with more Spring properties (which win over those above). */
+    Standalone.Settings settings(Path dataDir, Map<String, String> extraProperties) {
         ensureChatDb();
-        return Standalone.Settings.forTests(dir, dataDir, java.util.Map.of(
+        Map<String, String> properties = new java.util.HashMap<>(Map.of(
                 "ragstream.gateway.blocklist.jdbc-url", "jdbc:postgresql://127.0.0.1:5432/" + chatDb,
                 "ragstream.gateway.blocklist.user", chatApp,
                 "ragstream.gateway.blocklist.password", chatAppPassword,
@@ -79,6 +84,8 @@ final class TestTenants implements AutoCloseable {
                 "ragstream.gateway.rate-limits.chat", "100000",
                 "ragstream.gateway.rate-limits.upload", "100000",
                 "ragstream.gateway.rate-limits.tenant", "100000"));
+        properties.putAll(extraProperties);
+        return Standalone.Settings.forTests(dir, dataDir, Map.copyOf(properties));
     }
 
     private void ensureChatDb() {

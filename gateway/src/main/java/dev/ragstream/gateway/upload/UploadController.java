@@ -1,6 +1,7 @@
 package dev.ragstream.gateway.upload;
 
 import dev.ragstream.gateway.tenancy.TenantResolver;
+import dev.ragstream.gateway.urlimport.UrlRequests;
 import dev.ragstream.platform.kafka.EventPublisher;
 import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.metrics.TenantMetrics;
@@ -29,7 +30,9 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /upload}, {@code GET /upload/status/{id}} and {@code GET /upload/jobs/{id}}. The tenant
  * comes from the query {@code tenant} or the {@code X-Tenant-ID} header (the multipart body is
  * streamed, not read for a {@code tenant_id} field), and is authenticated before a byte of the body
- * is read.
+ * is read. Instead of files, a {@code url} form field or a JSON body {@code {"url": "…"}} names a
+ * page or file the gateway fetches (see {@code dev.ragstream.gateway.urlimport}); the answer has
+ * the same shape.
  */
 @RestController
 class UploadController {
@@ -57,13 +60,16 @@ class UploadController {
         Tenant tenant = tenants.resolve(request, null);
         tenants.requireEnabled(tenant, "upload");
         tenants.requireKey(request, tenant.uploadApiKey());
-        if (!JakartaServletFileUpload.isMultipartContent(request)) {
-            throw ApiException.badRequest("not-multipart", "Expected multipart/form-data with one or more 'file' parts");
+        boolean json = UrlRequests.isJson(request);
+        if (!json && !JakartaServletFileUpload.isMultipartContent(request)) {
+            throw ApiException.badRequest("not-multipart",
+                    "Expected multipart/form-data with one or more 'file' parts or a 'url' field, or a JSON body {\"url\": \"...\"}");
         }
         int quota = tenant.getInt("MAX_QUEUED_DOCUMENTS", 1000);
         requireQueueRoom(tenant, quota, 1, List.of());
         UUID jobId = UUID.randomUUID();
-        List<UploadIntake.Staged> files = intake.stage(tenant, request, MAX_FILES);
+        List<UploadIntake.Staged> files = json ? intake.stageUrl(tenant, UrlRequests.jsonUrl(request))
+                : intake.stage(tenant, request, MAX_FILES);
         requireQueueRoom(tenant, quota, files.size(), files);
         Instant acceptedAt = Instant.now();
         try {

@@ -1,5 +1,10 @@
 package dev.ragstream.gateway.upload;
 
+import dev.ragstream.gateway.urlimport.DocumentTypes;
+import dev.ragstream.gateway.urlimport.UrlDocument;
+import dev.ragstream.gateway.urlimport.UrlImporter;
+import dev.ragstream.gateway.urlimport.UrlRefusals;
+import dev.ragstream.platform.egress.EgressRefusedException;
 import dev.ragstream.platform.staging.StagingStore;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.web.ApiException;
@@ -8,6 +13,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,9 +32,11 @@ import org.springframework.stereotype.Component;
  * a ZIP part becomes one document per entry. The tenant's byte cap holds for the whole request
  * while streaming — the first byte over it ends the request with 413 and nothing stays staged —
  * and memory stays bounded whatever the size. All or nothing: any refused file discards the lot.
+ * A {@code url} form field (or {@link #stageUrl} for a JSON body) is fetched through the
+ * {@link UrlImporter} within the same budget, and detected and allow-listed like a file part.
  */
 @Component
-class UploadIntake {
+class UploadIntake implements DocumentTypes {
 
     private static final Logger log = LoggerFactory.getLogger(UploadIntake.class);
     private static final int SNIFF_BYTES = 64 * 1024;
@@ -37,10 +45,40 @@ class UploadIntake {
     record Staged(UUID documentId, String filename, String contentType, StagingStore.Staged staged) {
     }
 
-    private final StagingStore staging;
+    private static final int MAX_URL_FIELD = 8 * 1024;
 
-    UploadIntake(StagingStore staging) {
+    private final StagingStore staging;
+    private final UrlImporter urls;
+
+    UploadIntake(StagingStore staging, UrlImporter urls) {
         this.staging = staging;
+        this.urls = urls;
+    }
+
+    @Override
+    public boolean accepted(String contentType) {
+        try {
+            ContentTypes.requireAccepted(contentType, "", false);
+            return true;
+        } catch (ApiException e) {
+            return false;
+        }
+    }
+
+    /** Fetches and stages one URL (a JSON upload). @throws ApiException as {@link #stage} and {@link UrlRefusals} */
+    List<Staged> stageUrl(Tenant tenant, String url) {
+        Budget budget = new Budget(tenant.maxUploadBytes());
+        List<Staged> staged = new ArrayList<>();
+        try {
+            acceptUrl(tenant, url, budget, 1, staged);
+        } catch (ApiException e) {
+            discard(staged);
+            throw e;
+        } catch (IOException e) {
+            discard(staged);
+            throw ApiException.unavailable("staging-unavailable", "The upload could not be stored; please retry");
+        }
+        return staged;
     }
 
     /** @throws ApiException 400 (no file), 413 (over the cap), 415 (type not accepted) */
@@ -52,6 +90,10 @@ class UploadIntake {
             FileItemInputIterator parts = upload.getItemIterator(request);
             while (parts.hasNext()) {
                 FileItemInput part = parts.next();
+                if (part.isFormField() && "url".equals(part.getFieldName())) {
+                    acceptUrl(tenant, formField(part), budget, maxFiles, staged);
+                    continue;
+                }
                 if (part.isFormField() || !"file".equals(part.getFieldName())) {
                     continue;
                 }
@@ -83,6 +125,34 @@ class UploadIntake {
         }
         requireRoom(staged, maxFiles);
         staged.add(stageOne(tenant, filename, type, in, budget));
+    }
+
+    /** The fetch is capped at what the request may still stage; its refusals become their answers here, at the boundary. */
+    private void acceptUrl(Tenant tenant, String url, Budget budget, int maxFiles, List<Staged> staged) throws IOException {
+        requireRoom(staged, maxFiles);
+        long cap = budget.remaining();
+        try (UrlDocument document = urls.open(url, cap);
+             InputStream in = new BufferedInputStream(document.content(), SNIFF_BYTES)) {
+            String filename = UploadNames.sanitize(document.filename());
+            in.mark(SNIFF_BYTES);
+            String type = ContentTypes.detect(in, filename);
+            ContentTypes.requireAccepted(type, filename, false);
+            staged.add(stageOne(tenant, filename, type, in, budget));
+            log.info("Tenant {}: staged {} from a URL on {}", tenant.id(), staged.get(staged.size() - 1).documentId(),
+                    document.source().getHost());
+        } catch (EgressRefusedException e) {
+            throw UrlRefusals.toApi(e, budget.max);
+        }
+    }
+
+    private static String formField(FileItemInput part) throws IOException {
+        try (InputStream in = part.getInputStream()) {
+            byte[] value = in.readNBytes(MAX_URL_FIELD + 1);
+            if (value.length > MAX_URL_FIELD) {
+                throw ApiException.badRequest("invalid-url", "The url field exceeds " + MAX_URL_FIELD + " bytes");
+            }
+            return new String(value, StandardCharsets.UTF_8);
+        }
     }
 
     private Staged stageOne(Tenant tenant, String filename, String type, InputStream in, Budget budget) throws IOException {

@@ -35,7 +35,9 @@ final class CappedInputStream extends InputStream {
         if (length == 0) {
             return 0;
         }
-        int n = in.read(buffer, offset, (int) Math.min(length, maxBytes - count + 1));
+        // one byte past the cap is enough to notice it; saturating, so a cap near Long.MAX_VALUE cannot overflow
+        long room = maxBytes - count;
+        int n = in.read(buffer, offset, (int) Math.min(length, room == Long.MAX_VALUE ? room : room + 1));
         if (n > 0) {
             count += n;
             if (count > maxBytes) {
