@@ -76,7 +76,8 @@ class UploadController {
             documents.insertQueued(tenant, jobId, files, acceptedAt);
         } catch (SQLException e) {
             intake.discard(files);
-            log.error("Tenant {}: cannot record upload job {}: {}", tenant.id(), jobId, e.getMessage());
+            // the SQL state only: the driver's message repeats the row's values
+            log.error("Tenant {}: cannot record upload job {}: SQL state {}", tenant.id(), jobId, e.getSQLState());
             throw ApiException.databaseUnavailable();
         }
         for (UploadIntake.Staged file : files) {

@@ -80,7 +80,7 @@ class ChatController {
             metrics.time("chat.duration", tenant.id().value(), Duration.ofMillis(latencyMs));
             return reply;
         } catch (SQLException e) {
-            log.error("Tenant {}: chat failed on the database: {}", tenant.id(), e.getMessage());
+            log.error("Tenant {}: chat failed on the database: SQL state {}", tenant.id(), e.getSQLState());
             throw ApiException.databaseUnavailable();
         }
     }
