@@ -2,14 +2,13 @@ package dev.ragstream.admin.cli;
 
 import dev.ragstream.platform.tenant.Tenant;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -29,16 +28,8 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--tenant", required = true, paramLabel = "<id>", description = "Tenant id.")
     String tenantId;
 
-    @Option(names = "--gateway", paramLabel = "<url>", defaultValue = "${env:RAGSTREAM_GATEWAY_URL:-http://127.0.0.1:8080}",
-            description = "Gateway base URL (default: $RAGSTREAM_GATEWAY_URL or http://127.0.0.1:8080).")
-    String gateway;
-
-    @Option(names = "--wait", description = "Then wait until every document is indexed or failed.")
-    boolean wait;
-
-    @Option(names = "--wait-timeout", paramLabel = "<duration>", defaultValue = "30m", converter = DurationConverter.class,
-            description = "How long --wait waits at most (default: 30m).")
-    Duration waitTimeout;
+    @Mixin
+    GatewayOptions gatewayOptions;
 
     @Parameters(arity = "1..*", paramLabel = "<path>", description = "Files or folders (recursive; hidden files skipped).")
     List<Path> paths;
@@ -49,7 +40,7 @@ final class ImportCommand implements Callable<Integer> {
         Tenant tenant = folder.tenant();
         String key = tenant.uploadApiKey().orElseThrow(() -> new IllegalStateException("tenant " + tenant.id()
                 + " has no UPLOAD_API_KEY in " + folder.envFile() + ": run 'tenant regenerate-keys " + tenant.id() + "'"));
-        GatewayUploads uploads = new GatewayUploads(gatewayUri(), tenant.id(), key);
+        GatewayUploads uploads = new GatewayUploads(gatewayOptions.gatewayUri(), tenant.id(), key);
         List<Path> files = ImportFiles.collect(paths);
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no files to import in " + paths + " (hidden files are skipped)");
@@ -60,8 +51,8 @@ final class ImportCommand implements Callable<Integer> {
         System.out.println("Imported " + accepted.size() + " files (" + failed.size() + " failed)");
         printFailures(failed);
         boolean indexingFailed = false;
-        if (wait && !accepted.isEmpty()) {
-            Map<Path, String> notIndexed = new IndexingWait(uploads, cli.terminal.redrawable(), waitTimeout).await(accepted);
+        if (gatewayOptions.wait && !accepted.isEmpty()) {
+            Map<Path, String> notIndexed = new IndexingWait(uploads, cli.terminal.redrawable(), gatewayOptions.waitTimeout).await(accepted);
             System.out.println("Indexed " + (accepted.size() - notIndexed.size()) + " documents (" + notIndexed.size() + " failed)");
             printFailures(notIndexed);
             indexingFailed = !notIndexed.isEmpty();
@@ -103,19 +94,5 @@ final class ImportCommand implements Callable<Integer> {
             System.out.println("Failed:");
             failures.forEach((file, error) -> System.out.println("  " + file + ": " + error));
         }
-    }
-
-    private URI gatewayUri() {
-        String base = gateway.strip().replaceAll("/+$", "");
-        try {
-            URI uri = URI.create(base);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getQuery() == null && uri.getFragment() == null) {
-                return uri;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--gateway must be an http(s) URL such as http://127.0.0.1:8080, was " + base);
     }
 }

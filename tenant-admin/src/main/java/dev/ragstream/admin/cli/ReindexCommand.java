@@ -1,7 +1,6 @@
 package dev.ragstream.admin.cli;
 
 import dev.ragstream.platform.tenant.Tenant;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
@@ -40,16 +40,8 @@ final class ReindexCommand implements Callable<Integer> {
             description = "Only this document (default: every indexed or failed one).")
     UUID documentId;
 
-    @Option(names = "--gateway", paramLabel = "<url>", defaultValue = "${env:RAGSTREAM_GATEWAY_URL:-http://127.0.0.1:8080}",
-            description = "Gateway base URL (default: $RAGSTREAM_GATEWAY_URL or http://127.0.0.1:8080).")
-    String gateway;
-
-    @Option(names = "--wait", description = "Then wait until every queued document is indexed or failed.")
-    boolean wait;
-
-    @Option(names = "--wait-timeout", paramLabel = "<duration>", defaultValue = "30m", converter = DurationConverter.class,
-            description = "How long --wait waits at most (default: 30m).")
-    Duration waitTimeout;
+    @Mixin
+    GatewayOptions gatewayOptions;
 
     /** A document as the admin API lists it; the filename with control characters made harmless. */
     record Document(String id, String filename) {
@@ -67,7 +59,7 @@ final class ReindexCommand implements Callable<Integer> {
         Tenant tenant = TenantFolder.existing(cli, tenantId).tenant();
         String key = tenant.adminApiKey().orElseThrow(() -> new IllegalStateException("tenant " + tenant.id()
                 + " has no ADMIN_API_KEY: run 'tenant regenerate-keys " + tenant.id() + "'"));
-        GatewayAdmin api = new GatewayAdmin(GatewayUrl.of(gateway), tenant.id(), key);
+        GatewayAdmin api = new GatewayAdmin(gatewayOptions.gatewayUri(), tenant.id(), key);
         List<Document> documents = new ArrayList<>();
         int refused = 0;
         if (documentId == null) {
@@ -87,8 +79,8 @@ final class ReindexCommand implements Callable<Integer> {
         refused += unique.size() - queued.size();
         System.out.println("Reindexing " + queued.size() + " documents (" + refused + " refused)");
         boolean failed = false;
-        if (wait && !queued.isEmpty()) {
-            Map<Document, String> notIndexed = new Wait(api, cli.terminal.redrawable(), waitTimeout).await(queued.keySet());
+        if (gatewayOptions.wait && !queued.isEmpty()) {
+            Map<Document, String> notIndexed = new Wait(api, cli.terminal.redrawable(), gatewayOptions.waitTimeout).await(queued.keySet());
             System.out.println("Indexed " + (queued.size() - notIndexed.size()) + " documents (" + notIndexed.size() + " failed)");
             if (!notIndexed.isEmpty()) {
                 System.out.println("Failed:");
@@ -197,27 +189,6 @@ final class ReindexCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a document id (a UUID as the admin API lists it)");
             }
-        }
-    }
-
-    /** The {@code --gateway} value as a base URL without a trailing slash. */
-    private static final class GatewayUrl {
-        private GatewayUrl() {
-        }
-
-        /** @throws IllegalArgumentException unless it is an http(s) URL with a host and no query or fragment */
-        static URI of(String value) {
-            String base = value.strip().replaceAll("/+$", "");
-            try {
-                URI uri = URI.create(base);
-                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                        && uri.getQuery() == null && uri.getFragment() == null) {
-                    return uri;
-                }
-            } catch (IllegalArgumentException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException("--gateway must be an http(s) URL such as http://127.0.0.1:8080, was " + base);
         }
     }
 }
