@@ -80,17 +80,6 @@ class DocumentRows {
         });
     }
 
-    void markFailed(Tenant tenant, UUID id, String reason) throws SQLException {
-        dataSources.inTransaction(tenant, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE documents SET status = 'failed', reason = ?, updated_at = now() WHERE id = ?")) {
-                ps.setString(1, reason);
-                ps.setObject(2, id);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
     /** The status view of a document, empty when the tenant has no such document. */
     Optional<Map<String, Object>> status(Tenant tenant, UUID id) throws SQLException {
         return dataSources.inTransaction(tenant, c -> {

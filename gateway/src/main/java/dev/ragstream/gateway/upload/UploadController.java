@@ -3,6 +3,7 @@ package dev.ragstream.gateway.upload;
 import dev.ragstream.gateway.tenancy.TenantResolver;
 import dev.ragstream.gateway.urlimport.UrlRequests;
 import dev.ragstream.platform.kafka.EventPublisher;
+import dev.ragstream.platform.kafka.PipelineFailures;
 import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.metrics.TenantMetrics;
 import dev.ragstream.platform.tenant.Tenant;
@@ -45,14 +46,16 @@ class UploadController {
     private final DocumentRows documents;
     private final EventPublisher events;
     private final TenantMetrics metrics;
+    private final PipelineFailures failures;
 
     UploadController(TenantResolver tenants, UploadIntake intake, DocumentRows documents, EventPublisher events,
-                     TenantMetrics metrics) {
+                     TenantMetrics metrics, PipelineFailures failures) {
         this.tenants = tenants;
         this.intake = intake;
         this.documents = documents;
         this.events = events;
         this.metrics = metrics;
+        this.failures = failures;
     }
 
     @PostMapping("/upload")
@@ -171,8 +174,8 @@ class UploadController {
         } catch (RetryableException e) {
             log.error("Tenant {}: publishing upload {} failed: {}", tenant.id(), event.documentId(), e.getMessage());
             try {
-                documents.markFailed(tenant, event.documentId(), "publish_failed");
-            } catch (SQLException marking) {
+                failures.failed(tenant.id().value(), event.documentId(), "publish_failed");
+            } catch (RetryableException marking) {
                 log.error("Tenant {}: cannot mark upload {} failed; the sweeper will re-publish it",
                         tenant.id(), event.documentId());
             }
