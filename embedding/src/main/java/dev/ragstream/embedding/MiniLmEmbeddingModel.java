@@ -84,6 +84,7 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
     private static OrtSession createSession(OrtEnvironment environment, int threads) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.setOptimizationLevel(OptLevel.ALL_OPT);
             return environment.createSession(readModel(), options);
         } catch (OrtException e) {
