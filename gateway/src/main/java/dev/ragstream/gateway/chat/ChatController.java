@@ -7,14 +7,15 @@ import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code POST /chat}: the seed's chat contract, answered by the query API. */
@@ -32,8 +33,8 @@ class ChatController {
     }
 
     @PostMapping(path = "/chat", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<byte[]> chat(HttpServletRequest request, @RequestBody JsonNode body) {
-        if (!(body instanceof ObjectNode json)) {
+    ResponseEntity<byte[]> chat(HttpServletRequest request, @RequestBody byte[] body) {
+        if (!(parse(body) instanceof ObjectNode json)) {
             throw ApiException.badRequest("invalid-body", "Request body must be a JSON object");
         }
         JsonNode bodyTenant = json.get("tenant_id");
@@ -45,8 +46,15 @@ class ChatController {
         if (tenant.chatApiKey().isPresent()) {
             tenants.requireKey(request, tenant.chatApiKey());
         }
-        json.put("tenant_id", tenant.id().value());
-        return proxy.forward(HttpMethod.POST, queryApi, tenant, MediaType.APPLICATION_JSON,
-                json.toString().getBytes(StandardCharsets.UTF_8));
+        // the body goes on as the client sent it: the query API takes the tenant from the gateway's header
+        return proxy.forward(HttpMethod.POST, queryApi, tenant, MediaType.APPLICATION_JSON, body);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return JsonMapper.shared().readTree(body);
+        } catch (JacksonException e) {
+            return null;
+        }
     }
 }

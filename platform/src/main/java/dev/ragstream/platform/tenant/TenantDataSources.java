@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ public final class TenantDataSources implements AutoCloseable {
     private final int totalBudget;
     private final Map<TenantId, Pool> pools = new ConcurrentHashMap<>();
 
-    private record Pool(Tenant.Database settings, HikariDataSource dataSource, long[] lastUsed) {
+    private record Pool(Tenant.Database settings, HikariDataSource dataSource, AtomicLong lastUsed) {
     }
 
     /** A unit of work on one connection inside one transaction. */
@@ -59,7 +60,16 @@ public final class TenantDataSources implements AutoCloseable {
      * The pool of {@code tenant}'s ragdb.
      * @throws PoolBudgetExhaustedException when every connection of the budget belongs to busy pools
      */
-    public synchronized DataSource dataSource(Tenant tenant) throws PoolBudgetExhaustedException {
+    public DataSource dataSource(Tenant tenant) throws PoolBudgetExhaustedException {
+        Pool pool = pools.get(tenant.id());
+        if (pool != null && pool.settings().equals(tenant.database())) { // the common case takes no lock
+            pool.lastUsed().set(System.nanoTime());
+            return pool.dataSource();
+        }
+        return openOrReplace(tenant);
+    }
+
+    private synchronized DataSource openOrReplace(Tenant tenant) throws PoolBudgetExhaustedException {
         Pool pool = pools.get(tenant.id());
         if (pool != null && !pool.settings().equals(tenant.database())) {
             evict(tenant.id());
@@ -67,10 +77,10 @@ public final class TenantDataSources implements AutoCloseable {
         }
         if (pool == null) {
             makeRoom();
-            pool = new Pool(tenant.database(), open(tenant), new long[1]);
+            pool = new Pool(tenant.database(), open(tenant), new AtomicLong());
             pools.put(tenant.id(), pool);
         }
-        pool.lastUsed()[0] = System.nanoTime();
+        pool.lastUsed().set(System.nanoTime());
         return pool.dataSource();
     }
 
@@ -85,7 +95,7 @@ public final class TenantDataSources implements AutoCloseable {
             TenantId idlest = pools.entrySet().stream()
                     .filter(e -> e.getValue().dataSource().getHikariPoolMXBean() == null
                             || e.getValue().dataSource().getHikariPoolMXBean().getActiveConnections() == 0)
-                    .min(java.util.Comparator.comparingLong(e -> e.getValue().lastUsed()[0]))
+                    .min(java.util.Comparator.comparingLong(e -> e.getValue().lastUsed().get()))
                     .map(Map.Entry::getKey)
                     .orElseThrow(() -> new PoolBudgetExhaustedException(totalBudget));
             evict(idlest);
@@ -118,7 +128,7 @@ public final class TenantDataSources implements AutoCloseable {
     public synchronized void evictIdle() {
         long now = System.nanoTime();
         pools.forEach((id, pool) -> {
-            if (now - pool.lastUsed()[0] > idleEviction.toNanos()) {
+            if (now - pool.lastUsed().get() > idleEviction.toNanos()) {
                 evict(id);
             }
         });
