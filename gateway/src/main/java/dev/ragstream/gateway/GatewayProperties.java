@@ -78,6 +78,7 @@ public record GatewayProperties(@NotNull @DefaultValue("http://127.0.0.1:8081") 
      * @param upload             {@code POST /upload} per client [UPLOAD]
      * @param mediaInfo          {@code /media-info} per client [MEDIA_INFO]
      * @param apiDebug           authentication attempts on {@code /api-debug/logs} per client [API_DEBUG]
+     * @param adminDashboard     {@code /admin-dashboard} page loads (each an HTTP Basic check) per client [ADMIN_DASHBOARD]
      * @param tenant             all limited requests of one tenant together [TENANT]
      * @param unrecognisedOrigin requests with an origin the tenant does not allow, per client [UNRECOGNISED_ORIGIN]
      */
@@ -88,6 +89,7 @@ public record GatewayProperties(@NotNull @DefaultValue("http://127.0.0.1:8081") 
                              @DefaultValue("10") @Min(1) int upload,
                              @DefaultValue("10") @Min(1) int mediaInfo,
                              @DefaultValue("5") @Min(1) int apiDebug,
+                             @DefaultValue("30") @Min(1) int adminDashboard,
                              @DefaultValue("600") @Min(1) int tenant,
                              @DefaultValue("10") @Min(1) int unrecognisedOrigin,
                              @DefaultValue("100000") @Min(1) int maxKeys) {

@@ -173,6 +173,41 @@ class AdminApiIT {
     }
 
     @Test
+    void theDashboardNeedsTheTenantsOwnBasicCredentialsAndEscapesWhatItShows() throws Exception {
+        TwoTenantsEndToEndIT.uploadAndAwaitIndexed(gateway, a, "Tom & Jerry's <notes>.md",
+                "# Notes\n\nTom and Jerry keep notes about the cheese in the pantry.\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String userA = a.env().get("ADMIN_USERNAME");
+        String passwordA = a.env().get("ADMIN_PASSWORD");
+        java.net.http.HttpResponse<String> none = dashboard(a.id(), null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic realm="));
+        assertThat(dashboard(a.id(), userA + ":" + b.env().get("ADMIN_PASSWORD")).statusCode()).isEqualTo(401);
+        assertThat(dashboard(a.id(), b.env().get("ADMIN_USERNAME") + ":" + b.env().get("ADMIN_PASSWORD")).statusCode())
+                .as("tenant B's login for tenant A").isEqualTo(401);
+        assertThat(dashboard(null, userA + ":" + passwordA).statusCode()).isEqualTo(400);
+
+        java.net.http.HttpResponse<String> page = dashboard(a.id(), userA + ":" + passwordA);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'none'"));
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(page.body()).contains("Tenant adm-a", "handbook.md", "Tom &amp; Jerry&#39;s _notes_.md", "Documents indexed")
+                .doesNotContain("Jerry's", "<script");
+        assertThat(dashboard(b.id(), b.env().get("ADMIN_USERNAME") + ":" + b.env().get("ADMIN_PASSWORD")).body())
+                .contains("Tenant adm-b", "No documents yet.").doesNotContain("handbook.md");
+    }
+
+    private static java.net.http.HttpResponse<String> dashboard(String tenant, String basic) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                system.gatewayUrl() + "/admin-dashboard" + (tenant == null ? "" : "?tenant=" + tenant)));
+        if (basic != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString(basic.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void theApiIsDescribedWithOpenApi() {
         JsonNode docs = gateway.get("/v3/api-docs").body();
         assertThat(docs.path("openapi").asString()).startsWith("3.");

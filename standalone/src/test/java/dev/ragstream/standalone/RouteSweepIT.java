@@ -54,7 +54,8 @@ class RouteSweepIT {
     void noPathVariantOrRewriteHeaderReachesDataWithoutCredentials() throws IOException {
         String t = tenant.id();
         List<String> targets = new ArrayList<>();
-        for (String base : List.of("/admin/stats", "/admin/documents", "/upload/status/00000000-0000-0000-0000-000000000000",
+        for (String base : List.of("/admin/stats", "/admin/documents", "/admin-dashboard", "/admin/dashboard",
+                "/upload/status/00000000-0000-0000-0000-000000000000",
                 "/upload/jobs/00000000-0000-0000-0000-000000000000", "/actuator/prometheus", "/actuator/env",
                 "/actuator/health", "/internal/chat", "/actuator", "/error")) {
             targets.add(base + "?tenant=" + t);
@@ -75,7 +76,7 @@ class RouteSweepIT {
             }
         }
         for (String header : List.of("X-Original-URL", "X-Rewrite-URL", "X-Forwarded-Prefix")) {
-            for (String path : List.of("/admin/stats", "/actuator/prometheus", "/internal/chat")) {
+            for (String path : List.of("/admin/stats", "/admin-dashboard", "/actuator/prometheus", "/internal/chat")) {
                 check("GET", "/?tenant=" + t, Map.of(header, path, "X-Tenant-ID", t), leaks);
                 check("GET", "/chat?tenant=" + t, Map.of(header, path, "X-Tenant-ID", t), leaks);
             }

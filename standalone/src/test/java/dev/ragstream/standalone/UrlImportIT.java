@@ -114,6 +114,10 @@ class UrlImportIT {
         assertThat(reply.text("job_url")).startsWith("/upload/jobs/");
         awaitIndexed(reply.text("document_id"));
         assertThat(row(reply.text("document_id"), "content_type")).isEqualTo("text/html");
+        assertThat(row(reply.text("document_id"), "source")).isEqualTo("url");
+        GatewayClient.Reply status = gateway.status(tenant.id(), tenant.uploadKey(), reply.text("document_id"));
+        assertThat(status.text("source")).isEqualTo("url");
+        assertThat(status.text("source_url")).isEqualTo(local("/guide/zebras"));
     }
 
     @Test

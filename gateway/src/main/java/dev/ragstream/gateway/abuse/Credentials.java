@@ -14,7 +14,7 @@ import java.util.Optional;
  * API keys, or HTTP Basic equal to its admin or API-debug user and password. Every configured secret
  * is compared, in constant time; nothing is logged.
  */
-final class Credentials {
+public final class Credentials {
 
     private Credentials() {
     }
@@ -31,6 +31,15 @@ final class Credentials {
             valid |= pair(tenant, basic, "API_DEBUG_USERNAME", "API_DEBUG_PASSWORD");
         }
         return valid;
+    }
+
+    /**
+     * Whether the request's HTTP Basic credentials equal the tenant's {@code userKey}/{@code passwordKey}
+     * variables (both compared in constant time); false when either variable is unset.
+     */
+    public static boolean basic(Tenant tenant, HttpServletRequest request, String userKey, String passwordKey) {
+        String[] presented = basic(request.getHeader("Authorization"));
+        return presented != null && pair(tenant, presented, userKey, passwordKey);
     }
 
     private static boolean pair(Tenant tenant, String[] presented, String userKey, String passwordKey) {

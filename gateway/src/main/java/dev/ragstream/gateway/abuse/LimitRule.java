@@ -13,6 +13,7 @@ enum LimitRule {
     UPLOAD(Keying.CLIENT),
     MEDIA_INFO(Keying.CLIENT),
     API_DEBUG(Keying.CLIENT),
+    ADMIN_DASHBOARD(Keying.CLIENT),
     TENANT(Keying.TENANT),
     UNRECOGNISED_ORIGIN(Keying.NETWORK);
 
@@ -42,6 +43,7 @@ enum LimitRule {
             case UPLOAD -> limits.upload();
             case MEDIA_INFO -> limits.mediaInfo();
             case API_DEBUG -> limits.apiDebug();
+            case ADMIN_DASHBOARD -> limits.adminDashboard();
             case TENANT -> limits.tenant();
             case UNRECOGNISED_ORIGIN -> limits.unrecognisedOrigin();
         };

@@ -14,6 +14,7 @@ public enum Route {
     UPLOAD("/upload", "upload", true, false, LimitRule.UPLOAD, "POST"),
     MEDIA_INFO("/media-info", "media_info", true, false, LimitRule.MEDIA_INFO, null),
     API_DEBUG_LOGS("/api-debug/logs", "api_debug", false, false, LimitRule.API_DEBUG, null),
+    ADMIN_DASHBOARD("/admin-dashboard", "admin", false, false, LimitRule.ADMIN_DASHBOARD, null),
     /** Health and metrics: never blocked or limited (load balancers must see a replica's health). */
     OPERATIONS(null, null, false, false, null, null),
     OTHER(null, null, false, false, null, null);

@@ -20,6 +20,8 @@ import org.springframework.web.util.UriUtils;
  * {@code /admin/**}: tenant from the query {@code tenant} or the {@code X-Tenant-ID} header (the
  * body belongs to the resource), {@code X-API-Key} = the tenant's ADMIN_API_KEY. The normalised
  * path is forwarded, never the raw one, so encoded dots or slashes cannot reach another route.
+ * {@code GET /admin-dashboard?tenant=<id>}: the tenant's dashboard page for a browser, behind HTTP
+ * Basic with the tenant's ADMIN_USERNAME/ADMIN_PASSWORD, served with a strict content policy.
  */
 @RestController
 class AdminController {
@@ -45,6 +47,22 @@ class AdminController {
         String type = request.getContentType();
         return proxy.forward(HttpMethod.valueOf(request.getMethod()), target, tenant,
                 type == null ? null : MediaType.parseMediaType(type), request.getInputStream().readAllBytes());
+    }
+
+    @GetMapping("/admin-dashboard")
+    ResponseEntity<byte[]> dashboard(HttpServletRequest request) {
+        Tenant tenant = tenants.resolve(request, null);
+        tenants.requireEnabled(tenant, "admin");
+        tenants.requireBasic(request, tenant, "ADMIN_USERNAME", "ADMIN_PASSWORD", "ragstream admin " + tenant.id().value(),
+                "Invalid dashboard credentials");
+        ResponseEntity<byte[]> page = proxy.forward(HttpMethod.GET, tenantAdmin.resolve("/admin/dashboard"), tenant, null, null);
+        return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
+                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
+                        + "form-action 'self'; base-uri 'none'")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Cache-Control", "no-store")
+                .body(page.getBody());
     }
 
     /** The admin API's OpenAPI description (public: it describes, it holds no data). */

@@ -1,17 +1,11 @@
 package dev.ragstream.gateway.debuglog;
 
 import dev.ragstream.gateway.tenancy.TenantResolver;
-import dev.ragstream.platform.security.ApiKeys;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -39,15 +33,8 @@ class ApiDebugController {
                                              @RequestParam(required = false) Integer size) {
         Tenant tenant = tenants.resolve(request, null);
         tenants.requireEnabled(tenant, "api_debug");
-        if (!authenticated(request, tenant)) {
-            tenants.authenticationFailed(request, tenant);
-            ApiException unauthorized = ApiException.unauthorized("Invalid debug-log credentials");
-            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"ragstream api-debug\"")
-                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
-                    .body(Map.of("type", unauthorized.toProblem().getType().toString(), "title", "Unauthorized", "status", 401,
-                            "detail", unauthorized.getMessage(), "error", unauthorized.getMessage()));
-        }
+        tenants.requireBasic(request, tenant, "API_DEBUG_USERNAME", "API_DEBUG_PASSWORD", "ragstream api-debug",
+                "Invalid debug-log credentials");
         int p = page == null ? 0 : page;
         int s = size == null ? 50 : size;
         if (p < 0 || s < 1 || s > 200) {
@@ -55,23 +42,5 @@ class ApiDebugController {
         }
         List<JsonNode> entries = debugLog.recent(tenant, p * s, s);
         return ResponseEntity.ok(Map.of("enabled", ApiDebugLog.enabled(tenant), "page", p, "size", s, "items", entries));
-    }
-
-    private static boolean authenticated(HttpServletRequest request, Tenant tenant) {
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        var user = tenant.get("API_DEBUG_USERNAME");
-        var password = tenant.get("API_DEBUG_PASSWORD");
-        if (header == null || !header.toLowerCase(Locale.ROOT).startsWith("basic ") || user.isEmpty() || password.isEmpty()) {
-            return false;
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        int colon = decoded.indexOf(':');
-        return colon > 0 & ApiKeys.matches(decoded.substring(0, Math.max(colon, 0)), user.get())
-                & ApiKeys.matches(decoded.substring(colon + 1), password.get());
     }
 }

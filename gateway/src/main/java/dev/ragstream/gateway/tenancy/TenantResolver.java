@@ -1,6 +1,7 @@
 package dev.ragstream.gateway.tenancy;
 
 import dev.ragstream.gateway.abuse.AccessFailures;
+import dev.ragstream.gateway.abuse.Credentials;
 import dev.ragstream.platform.security.ApiKeys;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantRegistry;
@@ -80,11 +81,16 @@ public class TenantResolver {
     }
 
     /**
-     * Reports a refused credential that this class did not check (HTTP Basic of the dashboard or
-     * the debug logs), so the blocklist counts it like a refused key.
+     * Requires HTTP Basic equal to the tenant's {@code userKey}/{@code passwordKey} variables (constant
+     * time; an unset variable refuses everyone). A refusal counts towards the blocklist like a refused key.
+     * @throws ApiException 401 with a {@code WWW-Authenticate} challenge for {@code realm}
      */
-    public void authenticationFailed(HttpServletRequest request, Tenant tenant) {
-        failures.failed(request, tenant.id().value());
+    public void requireBasic(HttpServletRequest request, Tenant tenant, String userKey, String passwordKey, String realm,
+                             String refusal) {
+        if (!Credentials.basic(tenant, request, userKey, passwordKey)) {
+            failures.failed(request, tenant.id().value());
+            throw ApiException.basicChallenge(realm, refusal);
+        }
     }
 
     private static Optional<String> firstPresent(String... candidates) {

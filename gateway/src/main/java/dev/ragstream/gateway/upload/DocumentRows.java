@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The gateway's reads and writes of a tenant's {@code documents} table. */
 @Component
@@ -29,9 +30,9 @@ class DocumentRows {
     void insertQueued(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, Instant acceptedAt) throws SQLException {
         dataSources.inTransaction(tenant, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO documents (id, job_id, filename, content_type, size_bytes, sha256, source, status, version,
-                                           staged_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, 'upload', 'queued', 1, ?, ?, ?)""")) {
+                    INSERT INTO documents (id, job_id, filename, content_type, size_bytes, sha256, source, metadata, status,
+                                           version, staged_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'queued', 1, ?, ?, ?)""")) {
                 for (UploadIntake.Staged file : files) {
                     ps.setObject(1, file.documentId());
                     ps.setObject(2, jobId);
@@ -39,9 +40,12 @@ class DocumentRows {
                     ps.setString(4, file.contentType());
                     ps.setLong(5, file.staged().sizeBytes());
                     ps.setString(6, file.staged().sha256());
-                    ps.setString(7, file.staged().reference().toString());
-                    ps.setTimestamp(8, Timestamp.from(acceptedAt));
-                    ps.setTimestamp(9, Timestamp.from(acceptedAt));
+                    ps.setString(7, file.sourceUrl() == null ? "upload" : "url");
+                    ps.setString(8, file.sourceUrl() == null ? "{}"
+                            : JsonMapper.shared().writeValueAsString(Map.of("source_url", file.sourceUrl().toString())));
+                    ps.setString(9, file.staged().reference().toString());
+                    ps.setTimestamp(10, Timestamp.from(acceptedAt));
+                    ps.setTimestamp(11, Timestamp.from(acceptedAt));
                     ps.addBatch();
                 }
                 return ps.executeBatch().length;
@@ -65,8 +69,8 @@ class DocumentRows {
     List<Map<String, Object>> job(Tenant tenant, UUID jobId) throws SQLException {
         return dataSources.inTransaction(tenant, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT id, filename, content_type, size_bytes, status, reason, version, active_version,
-                           chunk_count, created_at, updated_at, indexed_at
+                    SELECT id, filename, content_type, size_bytes, source, metadata->>'source_url' AS source_url, status,
+                           reason, version, active_version, chunk_count, created_at, updated_at, indexed_at
                     FROM documents WHERE job_id = ? ORDER BY created_at, filename""")) {
                 ps.setObject(1, jobId);
                 List<Map<String, Object>> rows = new ArrayList<>();
@@ -84,8 +88,8 @@ class DocumentRows {
     Optional<Map<String, Object>> status(Tenant tenant, UUID id) throws SQLException {
         return dataSources.inTransaction(tenant, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT id, filename, content_type, size_bytes, status, reason, version, active_version,
-                           chunk_count, created_at, updated_at, indexed_at
+                    SELECT id, filename, content_type, size_bytes, source, metadata->>'source_url' AS source_url, status,
+                           reason, version, active_version, chunk_count, created_at, updated_at, indexed_at
                     FROM documents WHERE id = ? AND status <> 'deleted'""")) {
                 ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -101,6 +105,10 @@ class DocumentRows {
         view.put("filename", rs.getString("filename"));
         view.put("content_type", rs.getString("content_type"));
         view.put("size_bytes", rs.getLong("size_bytes"));
+        view.put("source", rs.getString("source"));
+        if (rs.getString("source_url") != null) {
+            view.put("source_url", rs.getString("source_url"));
+        }
         view.put("status", rs.getString("status"));
         view.put("reason", rs.getString("reason"));
         view.put("version", rs.getInt("version"));

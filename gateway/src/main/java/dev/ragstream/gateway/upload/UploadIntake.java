@@ -13,6 +13,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +42,11 @@ class UploadIntake implements DocumentTypes {
     private static final Logger log = LoggerFactory.getLogger(UploadIntake.class);
     private static final int SNIFF_BYTES = 64 * 1024;
 
-    /** A staged file with its generated id, sanitised name and detected type. */
-    record Staged(UUID documentId, String filename, String contentType, StagingStore.Staged staged) {
+    /**
+     * A staged file with its generated id, sanitised name and detected type.
+     * @param sourceUrl where a URL import fetched it from (after redirects), null for uploaded files
+     */
+    record Staged(UUID documentId, String filename, String contentType, StagingStore.Staged staged, URI sourceUrl) {
     }
 
     private static final int MAX_URL_FIELD = 8 * 1024;
@@ -124,7 +128,7 @@ class UploadIntake implements DocumentTypes {
             return;
         }
         requireRoom(staged, maxFiles);
-        staged.add(stageOne(tenant, filename, type, in, budget));
+        staged.add(stageOne(tenant, filename, type, in, budget, null));
     }
 
     /** The fetch is capped at what the request may still stage; its refusals become their answers here, at the boundary. */
@@ -137,7 +141,7 @@ class UploadIntake implements DocumentTypes {
             in.mark(SNIFF_BYTES);
             String type = ContentTypes.detect(in, filename);
             ContentTypes.requireAccepted(type, filename, false);
-            staged.add(stageOne(tenant, filename, type, in, budget));
+            staged.add(stageOne(tenant, filename, type, in, budget, document.source()));
             log.info("Tenant {}: staged {} from a URL on {}", tenant.id(), staged.get(staged.size() - 1).documentId(),
                     document.source().getHost());
         } catch (EgressRefusedException e) {
@@ -155,12 +159,13 @@ class UploadIntake implements DocumentTypes {
         }
     }
 
-    private Staged stageOne(Tenant tenant, String filename, String type, InputStream in, Budget budget) throws IOException {
+    private Staged stageOne(Tenant tenant, String filename, String type, InputStream in, Budget budget, URI sourceUrl)
+            throws IOException {
         UUID id = UUID.randomUUID();
         try {
             StagingStore.Staged copy = staging.stage(tenant.id(), id, in, budget.remaining());
             budget.use(copy.sizeBytes());
-            return new Staged(id, filename, type, copy);
+            return new Staged(id, filename, type, copy, sourceUrl);
         } catch (StagingStore.TooLargeException e) {
             budget.exceeded = true;
             throw budget.tooLarge();
@@ -185,7 +190,7 @@ class UploadIntake implements DocumentTypes {
                         String type = ContentTypes.detect(entryIn, entry.name());
                         ContentTypes.requireAccepted(type, filename + "/" + entry.name(), false);
                         requireRoom(staged, maxFiles);
-                        staged.add(stageOne(tenant, entry.name(), type, entryIn, budget));
+                        staged.add(stageOne(tenant, entry.name(), type, entryIn, budget, null));
                     }
                 }
             }

@@ -31,7 +31,7 @@ class TenantResolverTest {
     @BeforeEach
     void tenants() throws IOException {
         Files.createDirectories(dir.resolve("acme"));
-        Files.writeString(dir.resolve("acme/.env"), "CHAT_API_KEY=chat-secret\nENDPOINT_UPLOAD_ENABLED=false\n");
+        Files.writeString(dir.resolve("acme/.env"), "CHAT_API_KEY=chat-secret\nENDPOINT_UPLOAD_ENABLED=false\nADMIN_USERNAME=boss\nADMIN_PASSWORD=pa:ss\n");
         registry = new TenantRegistry(dir, Duration.ZERO);
         AccessFailures recorder = (request, tenantId) -> failures.add(String.valueOf(tenantId));
         resolver = new TenantResolver(registry, recorder);
@@ -75,10 +75,33 @@ class TenantResolverTest {
     }
 
     @Test
-    void basicAuthenticationFailuresCanBeReported() {
-        MockHttpServletRequest request = new MockHttpServletRequest();
-        resolver.authenticationFailed(request, resolver.resolve(request, "acme"));
+    void basicCredentialsMustMatchBothVariablesAndRefusalsAreCountedWithAChallenge() {
+        Tenant acme = resolver.resolve(new MockHttpServletRequest(), "acme");
+        MockHttpServletRequest good = basic("boss:pa:ss");
+        resolver.requireBasic(good, acme, "ADMIN_USERNAME", "ADMIN_PASSWORD", "ragstream admin", "Invalid credentials");
+        assertThat(failures).isEmpty();
 
-        assertThat(failures).containsExactly("acme");
+        for (String presented : new String[] {"boss:wrong", "other:pa:ss", "boss", ""}) {
+            assertThatThrownBy(() -> resolver.requireBasic(basic(presented), acme, "ADMIN_USERNAME", "ADMIN_PASSWORD",
+                    "ragstream admin", "Invalid credentials"))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status().value()).isEqualTo(401);
+                        assertThat(e.challenge()).isEqualTo("Basic realm=\"ragstream admin\", charset=\"UTF-8\"");
+                    });
+        }
+        MockHttpServletRequest none = new MockHttpServletRequest();
+        assertThatThrownBy(() -> resolver.requireBasic(none, acme, "ADMIN_USERNAME", "ADMIN_PASSWORD", "r", "Invalid"))
+                .isInstanceOf(ApiException.class);
+        // an unset pair refuses even credentials that match the (empty) values
+        assertThatThrownBy(() -> resolver.requireBasic(basic(":"), acme, "API_DEBUG_USERNAME", "API_DEBUG_PASSWORD", "r",
+                "Invalid")).isInstanceOf(ApiException.class);
+        assertThat(failures).hasSize(6).containsOnly("acme");
+    }
+
+    private static MockHttpServletRequest basic(String userColonPassword) {
+        MockHttpServletRequest request = new MockHttpServletRequest();
+        request.addHeader("Authorization", "Basic " + java.util.Base64.getEncoder()
+                .encodeToString(userColonPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return request;
     }
 }

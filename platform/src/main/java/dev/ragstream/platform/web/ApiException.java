@@ -13,6 +13,7 @@ public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String type;
     private final Integer retryAfterSeconds;
+    private String challenge;
 
     public ApiException(HttpStatus status, String type, String message) {
         this(status, type, message, null);
@@ -32,6 +33,18 @@ public class ApiException extends RuntimeException {
 
     public static ApiException unauthorized(String message) {
         return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", message);
+    }
+
+    /** 401 asking for HTTP Basic credentials of {@code realm} ({@code WWW-Authenticate}). */
+    public static ApiException basicChallenge(String realm, String message) {
+        ApiException e = unauthorized(message);
+        e.challenge = "Basic realm=\"" + realm.replace("\"", "") + "\", charset=\"UTF-8\"";
+        return e;
+    }
+
+    /** The {@code WWW-Authenticate} value, null when none is asked for. */
+    public String challenge() {
+        return challenge;
     }
 
     public static ApiException notFound(String type, String message) {

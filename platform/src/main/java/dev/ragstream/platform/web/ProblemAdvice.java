@@ -29,6 +29,9 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (e.retryAfterSeconds() != null) {
             response.header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
+        if (e.challenge() != null) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, e.challenge());
+        }
         return response.body(e.toProblem());
     }
 

@@ -2,6 +2,7 @@ package dev.ragstream.admin.stats;
 
 import dev.ragstream.admin.web.AdminRequests;
 import dev.ragstream.admin.web.Rows;
+import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import dev.ragstream.platform.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,8 +27,13 @@ class StatsController {
 
     @GetMapping("/admin/stats")
     Map<String, Object> stats(HttpServletRequest request) {
+        return stats(requests.tenant(request));
+    }
+
+    /** Documents per status, chunks, sessions, today's messages and the database size of one tenant. */
+    Map<String, Object> stats(Tenant tenant) {
         try {
-            return dataSources.inTransaction(requests.tenant(request), c -> {
+            return dataSources.inTransaction(tenant, c -> {
                 Map<String, Object> byStatus = new LinkedHashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT status, count(*) AS n FROM documents WHERE status <> 'deleted' GROUP BY status ORDER BY status")) {
