@@ -33,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
  *                       5 redirects, one 30 s deadline, no private hosts allow-listed
  *                       ({@code allowed-private-hosts}); the byte cap of each fetch is the tenant's
  *                       upload cap, not {@code max-body-size}
+ * @param outbox         re-publishing documents stuck in {@code queued}
  */
 @Validated
 @ConfigurationProperties("ragstream.gateway")
@@ -45,7 +46,19 @@ public record GatewayProperties(@NotNull @DefaultValue("http://127.0.0.1:8081") 
                                 @Valid @DefaultValue Blocklist blocklist,
                                 @Valid @DefaultValue RateLimits rateLimits,
                                 @Valid @DefaultValue Cors cors,
-                                @DefaultValue EgressPolicy egress) {
+                                @DefaultValue EgressPolicy egress,
+                                @Valid @DefaultValue Outbox outbox) {
+
+    /**
+     * The outbox sweeper: every {@code sweepInterval} it re-publishes, per tenant, up to
+     * {@code batch} documents that have been {@code queued} without progress for {@code republishAfter}
+     * (their event may never have reached the broker). Re-published events are harmless duplicates
+     * when the first one did arrive.
+     */
+    public record Outbox(@DefaultValue("60s") Duration sweepInterval,
+                         @DefaultValue("10m") Duration republishAfter,
+                         @DefaultValue("500") @Min(1) int batch) {
+    }
 
     /**
      * The blocklist store and its rule: {@code maxFailures} failed tenant resolutions or

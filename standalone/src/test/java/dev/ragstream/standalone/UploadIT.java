@@ -37,6 +37,7 @@ class UploadIT {
     static TestTenants.Created tenant;
     static TestTenants.Created small;
     static TestTenants.Created full;
+    static TestTenants.Created life;
     static Standalone system;
     static GatewayClient gateway;
 
@@ -46,9 +47,12 @@ class UploadIT {
         tenant = tenants.create("up-main");
         small = tenants.create("up-small");
         full = tenants.create("up-full");
+        life = tenants.create("up-life");
         append(small, "MAX_UPLOAD_SIZE_MB=1\n");
         append(full, "MAX_QUEUED_DOCUMENTS=0\n");
-        system = Standalone.start(tenants.settings(home.resolve("data")));
+        // a quick outbox sweeper: re-published events of documents that did arrive must change nothing
+        system = Standalone.start(tenants.settings(home.resolve("data"), java.util.Map.of(
+                "ragstream.gateway.outbox.sweep-interval", "1s", "ragstream.gateway.outbox.republish-after", "3s")));
         gateway = new GatewayClient(system.gatewayUrl());
     }
 
@@ -86,7 +90,7 @@ class UploadIT {
     void aZipBecomesOneDocumentPerEntryWithSanitisedNamesAndNoHiddenFiles() throws IOException {
         byte[] zip = zip(
                 new ZipEntry("docs/"), null,
-                new ZipEntry("docs/handbook.md"), Fixtures.bytes(Fixtures.HANDBOOK),
+                new ZipEntry("docs/handbook.md"), "# Handbook\n\nThe zipped copy of the handbook notes.".getBytes(),
                 new ZipEntry("../../etc/evil.md"), "# Evil\n\nPath traversal attempt.".getBytes(),
                 new ZipEntry("__MACOSX/docs/._handbook.md"), new byte[] {0, 5, 22, 7},
                 new ZipEntry(".DS_Store"), new byte[] {0, 0, 0, 1});
@@ -162,6 +166,82 @@ class UploadIT {
                 new Part("note", "ignored.txt", "text/plain", "a form field".getBytes())));
         assertThat(none.status()).isEqualTo(400);
         assertThat(none.text("error")).isEqualTo("No file uploaded");
+    }
+
+    @Test
+    void theSameBytesAreADuplicateAndTheSameNameWithNewBytesANewVersion() {
+        byte[] v1 = "# Returns\n\nGoods can be returned within 14 days of delivery.\n".getBytes(StandardCharsets.UTF_8);
+        byte[] v2 = "# Returns\n\nGoods can be returned within 30 days of delivery, free of charge.\n".getBytes(StandardCharsets.UTF_8);
+        String id = TwoTenantsEndToEndIT.uploadAndAwaitIndexed(gateway, life, "returns.md", v1);
+        long stagedBefore = stagedFiles(life);
+
+        GatewayClient.Reply again = gateway.upload(life.id(), life.uploadKey(), "copy-of-returns.md", v1);
+        assertThat(again.status()).as("nothing to do").isEqualTo(200);
+        assertThat(again.text("status")).isEqualTo("duplicate");
+        assertThat(again.text("document_id")).isEqualTo(id);
+        assertThat(again.text("existing_status")).isEqualTo("indexed");
+        assertThat(again.body().has("job_id")).isFalse();
+        assertThat(documents(life)).isEqualTo(1);
+        assertThat(stagedFiles(life)).as("the duplicate's staged copy is gone").isEqualTo(stagedBefore);
+
+        GatewayClient.Reply newer = gateway.upload(life.id(), life.uploadKey(), "returns.md", v2);
+        assertThat(newer.status()).isEqualTo(202);
+        assertThat(newer.text("document_id")).isEqualTo(id);
+        assertThat(newer.body().path("version").asInt()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            GatewayClient.Reply status = gateway.status(life.id(), life.uploadKey(), id);
+            assertThat(status.text("status")).isEqualTo("indexed");
+            assertThat(status.body().path("active_version").asInt()).isEqualTo(2);
+        });
+        assertThat(query(life, "SELECT DISTINCT version || ':' || (content LIKE '%30 days%') FROM chunks"))
+                .as("only the new version's chunks remain").containsExactly("2:true");
+        assertThat(documents(life)).isEqualTo(1);
+
+        GatewayClient.Reply twice = gateway.upload(life.id(), life.uploadKey(), List.of(
+                Part.file("a.md", "# A\n\nAlpha notes.\n".getBytes(StandardCharsets.UTF_8)),
+                Part.file("b.md", "# A\n\nAlpha notes.\n".getBytes(StandardCharsets.UTF_8))));
+        assertThat(twice.status()).isEqualTo(202);
+        JsonNode docs = twice.body().path("documents");
+        assertThat(docs.findValuesAsString("status")).containsExactly("queued", "duplicate");
+        assertThat(docs.get(1).path("document_id").asString()).isEqualTo(docs.get(0).path("document_id").asString());
+    }
+
+    @Test
+    void aDocumentWhoseEventNeverReachedTheBrokerIsRepublishedByTheOutboxSweeper() throws Exception {
+        // what a gateway that stopped between committing the row and publishing leaves behind
+        byte[] content = "# Lost\n\nThe forklift is serviced every March.\n".getBytes(StandardCharsets.UTF_8);
+        java.util.UUID id = java.util.UUID.randomUUID();
+        var staged = new dev.ragstream.platform.staging.FileSystemStagingStore(home.resolve("data/staging"))
+                .stage(dev.ragstream.platform.tenant.TenantId.of(life.id()), id, new java.io.ByteArrayInputStream(content), 1 << 20);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + life.database(), "postgres", "");
+             var ps = c.prepareStatement("""
+                     INSERT INTO documents (id, filename, content_type, size_bytes, sha256, status, version, staged_at,
+                                            created_at, updated_at)
+                     VALUES (?, 'lost.md', 'text/markdown', ?, ?, 'queued', 1, ?, now() - interval '1 hour', now() - interval '1 hour')""")) {
+            ps.setObject(1, id);
+            ps.setLong(2, staged.sizeBytes());
+            ps.setString(3, staged.sha256());
+            ps.setString(4, staged.reference().toString());
+            ps.executeUpdate();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(gateway.status(life.id(), life.uploadKey(), id.toString()).text("status")).isEqualTo("indexed"));
+        assertThat(query(life, "SELECT count(*) FROM chunks WHERE document_id = '" + id + "' AND content LIKE '%forklift%'"))
+                .containsExactly("1");
+    }
+
+    private static List<String> query(TestTenants.Created t, String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + t.database(), "postgres", "");
+             ResultSet rs = c.createStatement().executeQuery(sql)) {
+            List<String> values = new java.util.ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int documents(TestTenants.Created t) {

@@ -2,6 +2,7 @@ package dev.ragstream.gateway.upload;
 
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,31 +27,126 @@ class DocumentRows {
         this.dataSources = dataSources;
     }
 
-    /** Inserts the queued rows (the outbox of the upload events) of one job, in one transaction. */
-    void insertQueued(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, Instant acceptedAt) throws SQLException {
-        dataSources.inTransaction(tenant, c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO documents (id, job_id, filename, content_type, size_bytes, sha256, source, metadata, status,
-                                           version, staged_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'queued', 1, ?, ?, ?)""")) {
-                for (UploadIntake.Staged file : files) {
-                    ps.setObject(1, file.documentId());
-                    ps.setObject(2, jobId);
-                    ps.setString(3, file.filename());
-                    ps.setString(4, file.contentType());
-                    ps.setLong(5, file.staged().sizeBytes());
-                    ps.setString(6, file.staged().sha256());
-                    ps.setString(7, file.sourceUrl() == null ? "upload" : "url");
-                    ps.setString(8, file.sourceUrl() == null ? "{}"
-                            : JsonMapper.shared().writeValueAsString(Map.of("source_url", file.sourceUrl().toString())));
-                    ps.setString(9, file.staged().reference().toString());
-                    ps.setTimestamp(10, Timestamp.from(acceptedAt));
-                    ps.setTimestamp(11, Timestamp.from(acceptedAt));
-                    ps.addBatch();
+    /**
+     * What became of one staged file.
+     * @param documentId the document it is (new, a new version of an existing one, or the duplicate's original)
+     * @param version    the version to index, 0 for a duplicate
+     * @param status     {@code queued}, or the original's status for a duplicate
+     */
+    record Recorded(UploadIntake.Staged file, UUID documentId, int version, boolean duplicate, String status) {
+    }
+
+    /**
+     * Records the files of one job in one transaction; the queued rows are the outbox of the upload
+     * events. Bytes the tenant already has (same SHA-256, not deleted or failed) are a duplicate and
+     * change nothing. A file named like an existing document (an upload of the same file name, or a
+     * URL import of the same URL) becomes that document's next version: its current version keeps
+     * answering until the new one is indexed. Identical contents and names are serialised across
+     * concurrent uploads by transaction-scoped advisory locks.
+     */
+    List<Recorded> record(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, Instant acceptedAt) throws SQLException {
+        return dataSources.inTransaction(tenant, c -> {
+            List<Recorded> recorded = new ArrayList<>();
+            for (UploadIntake.Staged file : files) {
+                String source = file.sourceUrl() == null ? "upload" : "url";
+                String origin = file.sourceUrl() == null ? file.filename() : file.sourceUrl().toString();
+                lock(c, "sha256:" + file.staged().sha256());
+                lock(c, source + ":" + origin);
+                Optional<Recorded> duplicate = duplicateOf(c, file);
+                if (duplicate.isPresent()) {
+                    recorded.add(duplicate.get());
+                    continue;
                 }
-                return ps.executeBatch().length;
+                Optional<UUID> existing = sameOrigin(c, source, origin);
+                recorded.add(existing.isPresent()
+                        ? newVersion(c, existing.get(), jobId, file, source, acceptedAt)
+                        : insert(c, jobId, file, source, acceptedAt));
             }
+            return recorded;
         });
+    }
+
+    private static void lock(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            ps.setString(1, key);
+            ps.executeQuery().close();
+        }
+    }
+
+    private static Optional<Recorded> duplicateOf(Connection c, UploadIntake.Staged file) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT id, status FROM documents WHERE sha256 = ? AND status NOT IN ('deleted', 'failed')
+                ORDER BY created_at LIMIT 1""")) {
+            ps.setString(1, file.staged().sha256());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Recorded(file, rs.getObject(1, UUID.class), 0, true, rs.getString(2)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<UUID> sameOrigin(Connection c, String source, String origin) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT id FROM documents
+                WHERE source = ? AND (CASE WHEN source = 'url' THEN metadata->>'source_url' ELSE filename END) = ?
+                  AND status <> 'deleted'
+                ORDER BY created_at DESC LIMIT 1 FOR UPDATE""")) {
+            ps.setString(1, source);
+            ps.setString(2, origin);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Recorded newVersion(Connection c, UUID id, UUID jobId, UploadIntake.Staged file, String source,
+                                       Instant acceptedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE documents SET version = version + 1, status = 'queued', reason = NULL, markdown = NULL, job_id = ?,
+                                     filename = ?, content_type = ?, size_bytes = ?, sha256 = ?, metadata = ?::jsonb,
+                                     staged_at = ?, updated_at = ?
+                WHERE id = ? RETURNING version""")) {
+            ps.setObject(1, jobId);
+            ps.setString(2, file.filename());
+            ps.setString(3, file.contentType());
+            ps.setLong(4, file.staged().sizeBytes());
+            ps.setString(5, file.staged().sha256());
+            ps.setString(6, metadata(file));
+            ps.setString(7, file.staged().reference().toString());
+            ps.setTimestamp(8, Timestamp.from(acceptedAt));
+            ps.setObject(9, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Recorded(file, id, rs.getInt(1), false, "queued");
+            }
+        }
+    }
+
+    private static Recorded insert(Connection c, UUID jobId, UploadIntake.Staged file, String source, Instant acceptedAt)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO documents (id, job_id, filename, content_type, size_bytes, sha256, source, metadata, status,
+                                       version, staged_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'queued', 1, ?, ?, ?)""")) {
+            ps.setObject(1, file.documentId());
+            ps.setObject(2, jobId);
+            ps.setString(3, file.filename());
+            ps.setString(4, file.contentType());
+            ps.setLong(5, file.staged().sizeBytes());
+            ps.setString(6, file.staged().sha256());
+            ps.setString(7, source);
+            ps.setString(8, metadata(file));
+            ps.setString(9, file.staged().reference().toString());
+            ps.setTimestamp(10, Timestamp.from(acceptedAt));
+            ps.setTimestamp(11, Timestamp.from(acceptedAt));
+            ps.executeUpdate();
+            return new Recorded(file, file.documentId(), 1, false, "queued");
+        }
+    }
+
+    private static String metadata(UploadIntake.Staged file) {
+        return file.sourceUrl() == null ? "{}"
+                : JsonMapper.shared().writeValueAsString(Map.of("source_url", file.sourceUrl().toString()));
     }
 
     /** Documents of the tenant still waiting for or in the pipeline. */

@@ -75,21 +75,29 @@ class UploadController {
                 : intake.stage(tenant, request, MAX_FILES);
         requireQueueRoom(tenant, quota, files.size(), files);
         Instant acceptedAt = Instant.now();
+        List<DocumentRows.Recorded> recorded;
         try {
-            documents.insertQueued(tenant, jobId, files, acceptedAt);
+            recorded = documents.record(tenant, jobId, files, acceptedAt);
         } catch (SQLException e) {
             intake.discard(files);
             // the SQL state only: the driver's message repeats the row's values
             log.error("Tenant {}: cannot record upload job {}: SQL state {}", tenant.id(), jobId, e.getSQLState());
             throw ApiException.databaseUnavailable();
         }
-        for (UploadIntake.Staged file : files) {
-            publish(tenant, new DocumentUploaded(UUID.randomUUID(), tenant.id().value(), file.documentId(), 1, file.filename(),
-                    file.contentType(), file.staged().sizeBytes(), file.staged().sha256(), file.staged().reference(), acceptedAt));
+        intake.discard(recorded.stream().filter(DocumentRows.Recorded::duplicate).map(DocumentRows.Recorded::file).toList());
+        List<DocumentRows.Recorded> queued = recorded.stream().filter(r -> !r.duplicate()).toList();
+        for (DocumentRows.Recorded r : queued) {
+            UploadIntake.Staged file = r.file();
+            publish(tenant, new DocumentUploaded(UUID.randomUUID(), tenant.id().value(), r.documentId(), r.version(),
+                    file.filename(), file.contentType(), file.staged().sizeBytes(), file.staged().sha256(),
+                    file.staged().reference(), acceptedAt));
         }
-        metrics.count("uploads", tenant.id().value(), "outcome", "accepted");
-        log.info("Tenant {}: accepted upload job {} with {} documents", tenant.id(), jobId, files.size());
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(answer(tenant, jobId, files));
+        metrics.count("uploads", tenant.id().value(), "outcome", queued.isEmpty() ? "duplicate" : "accepted");
+        log.info("Tenant {}: upload job {}: {} documents queued, {} duplicates", tenant.id(), jobId, queued.size(),
+                recorded.size() - queued.size());
+        // nothing to do when every file is a duplicate: 200 rather than 202, and no job
+        return ResponseEntity.status(queued.isEmpty() ? HttpStatus.OK : HttpStatus.ACCEPTED)
+                .body(answer(tenant, queued.isEmpty() ? null : jobId, recorded));
     }
 
     @GetMapping("/upload/status/{documentId}")
@@ -150,19 +158,29 @@ class UploadController {
         }
     }
 
-    private Map<String, Object> answer(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files) {
-        List<Map<String, Object>> docs = files.stream().map(f -> Map.<String, Object>of(
-                "document_id", f.documentId().toString(),
-                "filename", f.filename(),
-                "status", "queued",
-                "status_url", "/upload/status/" + f.documentId() + "?tenant=" + tenant.id())).toList();
+    private Map<String, Object> answer(Tenant tenant, UUID jobId, List<DocumentRows.Recorded> recorded) {
+        List<Map<String, Object>> docs = recorded.stream().map(r -> {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("document_id", r.documentId().toString());
+            doc.put("filename", r.file().filename());
+            doc.put("status", r.duplicate() ? "duplicate" : "queued");
+            if (r.duplicate()) {
+                doc.put("existing_status", r.status());
+            } else {
+                doc.put("version", r.version());
+            }
+            doc.put("status_url", "/upload/status/" + r.documentId() + "?tenant=" + tenant.id());
+            return doc;
+        }).toList();
         Map<String, Object> answer = new LinkedHashMap<>();
         if (docs.size() == 1) {
             answer.putAll(docs.get(0)); // the single-file shape PHP-era clients read
         }
         answer.put("documents", docs);
-        answer.put("job_id", jobId.toString());
-        answer.put("job_url", "/upload/jobs/" + jobId + "?tenant=" + tenant.id());
+        if (jobId != null) {
+            answer.put("job_id", jobId.toString());
+            answer.put("job_url", "/upload/jobs/" + jobId + "?tenant=" + tenant.id());
+        }
         return answer;
     }
 

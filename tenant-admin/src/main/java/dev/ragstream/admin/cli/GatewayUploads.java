@@ -29,6 +29,11 @@ final class GatewayUploads {
         boolean accepted() {
             return status == 202 && documentId != null;
         }
+
+        /** The tenant already has these bytes: nothing was queued. */
+        boolean duplicate() {
+            return status == 200 && "duplicate".equals(state);
+        }
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -47,8 +47,9 @@ final class ImportCommand implements Callable<Integer> {
         }
         Map<String, Path> accepted = new LinkedHashMap<>();
         Map<Path, String> failed = new LinkedHashMap<>();
-        upload(uploads, files, accepted, failed);
-        System.out.println("Imported " + accepted.size() + " files (" + failed.size() + " failed)");
+        int unchanged = upload(uploads, files, accepted, failed);
+        System.out.println("Imported " + accepted.size() + " files (" + (unchanged > 0 ? unchanged + " already there, " : "")
+                + failed.size() + " failed)");
         printFailures(failed);
         boolean indexingFailed = false;
         if (gatewayOptions.wait && !accepted.isEmpty()) {
@@ -60,14 +61,18 @@ final class ImportCommand implements Callable<Integer> {
         return failed.isEmpty() && !indexingFailed ? 0 : 1;
     }
 
-    private void upload(GatewayUploads uploads, List<Path> files, Map<String, Path> accepted, Map<Path, String> failed) {
+    /** @return how many files the tenant already had (same bytes): nothing to import for them */
+    private int upload(GatewayUploads uploads, List<Path> files, Map<String, Path> accepted, Map<Path, String> failed) {
         ProgressBar progress = new ProgressBar(System.err, cli.terminal.redrawable(), files.size());
+        int unchanged = 0;
         try {
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
                 GatewayUploads.Reply reply = uploadOne(uploads, file);
                 if (reply.accepted()) {
                     accepted.put(reply.documentId(), file);
+                } else if (reply.duplicate()) {
+                    unchanged++;
                 } else if (reply.status() == 401 || reply.status() == 403 || reply.status() == 404) {
                     throw new IllegalStateException("the gateway refused uploads for tenant " + tenantId + ": "
                             + reply.error() + " (HTTP " + reply.status() + "); " + accepted.size() + " files were imported");
@@ -79,6 +84,7 @@ final class ImportCommand implements Callable<Integer> {
         } finally {
             progress.finish();
         }
+        return unchanged;
     }
 
     private static GatewayUploads.Reply uploadOne(GatewayUploads uploads, Path file) {

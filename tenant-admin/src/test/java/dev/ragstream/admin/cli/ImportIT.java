@@ -78,6 +78,18 @@ class ImportIT {
     }
 
     @Test
+    void filesTheTenantAlreadyHasAreCountedAsAlreadyThereNotAsFailures() throws IOException {
+        Path first = write(temp.resolve("a.md"), "# Same");
+        Path copy = write(temp.resolve("b.md"), "# Same");
+
+        Result result = importing("--wait", first.toString(), copy.toString());
+
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.out().lines()).containsExactly("Imported 1 files (1 already there, 0 failed)",
+                "Indexed 1 documents (0 failed)");
+    }
+
+    @Test
     void waitPollsUntilEveryDocumentIsIndexedOrFailedAndReportsBoth() throws IOException {
         Path good = write(temp.resolve("good.md"), "# fine");
         Path broken = write(temp.resolve("broken.bin"), "\u0000\u0001");

@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A small HTTP server speaking the gateway's upload contract for one tenant: {@code POST /upload}
  * (multipart {@code file}, {@code X-API-Key}) answering 202 {@code {document_id, status, status_url}}
- * or problem+json with {@code error}, and {@code GET /upload/status/<id>}, which reports a document
+ * (200 {@code status: duplicate} for bytes it already has) or problem+json with {@code error}, and {@code GET /upload/status/<id>}, which reports a document
  * {@code queued} on the first poll and then {@code indexed} (or {@code failed} when its name
  * contains "broken").
  */
@@ -42,6 +42,7 @@ final class LocalGateway implements AutoCloseable {
     final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> documents = new ConcurrentHashMap<>();
     private final Map<String, Integer> polls = new ConcurrentHashMap<>();
+    private final Map<String, String> contents = new ConcurrentHashMap<>();
 
     LocalGateway(String tenant, String key) throws IOException {
         this.tenant = tenant;
@@ -93,7 +94,14 @@ final class LocalGateway implements AutoCloseable {
         String name = new String(filename.group(1).getBytes(ISO_8859_1), UTF_8);
         String contentType = headers.replaceAll("(?s).*Content-Type: ([^\r\n]*).*", "$1");
         received.add(new Received(name, contentType, content));
+        String known = contents.get(new String(content, ISO_8859_1));
+        if (known != null) {
+            json(exchange, 200, "application/json", Map.of("document_id", known, "status", "duplicate",
+                    "existing_status", "indexed", "status_url", "/upload/status/" + known + "?tenant=" + tenant));
+            return;
+        }
         String id = UUID.randomUUID().toString();
+        contents.put(new String(content, ISO_8859_1), id);
         documents.put(id, name);
         json(exchange, 202, "application/json", Map.of("document_id", id, "status", "queued",
                 "status_url", "/upload/status/" + id + "?tenant=" + tenant));

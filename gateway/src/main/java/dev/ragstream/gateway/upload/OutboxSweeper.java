@@ -1,0 +1,110 @@
+package dev.ragstream.gateway.upload;
+
+import dev.ragstream.gateway.GatewayProperties;
+import dev.ragstream.platform.kafka.EventPublisher;
+import dev.ragstream.platform.kafka.RetryableException;
+import dev.ragstream.platform.metrics.TenantMetrics;
+import dev.ragstream.platform.tenant.Tenant;
+import dev.ragstream.platform.tenant.TenantDataSources;
+import dev.ragstream.platform.tenant.TenantRegistry;
+import dev.ragstream.schemas.DocumentUploaded;
+import java.net.URI;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The other half of the outbox: documents {@code queued} without progress for
+ * {@code ragstream.gateway.outbox.republish-after} get their upload event again (the gateway may have
+ * stopped between committing the row and publishing). Each row is touched before it is published,
+ * so it comes round again only after another full period; replicas skip a tenant another replica is
+ * sweeping (transaction-scoped advisory lock). Consumers ignore an event whose version is done.
+ */
+@Component
+class OutboxSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxSweeper.class);
+
+    private final TenantRegistry tenants;
+    private final TenantDataSources dataSources;
+    private final EventPublisher events;
+    private final TenantMetrics metrics;
+    private final GatewayProperties.Outbox settings;
+
+    OutboxSweeper(TenantRegistry tenants, TenantDataSources dataSources, EventPublisher events, TenantMetrics metrics,
+                  GatewayProperties gateway) {
+        this.tenants = tenants;
+        this.dataSources = dataSources;
+        this.events = events;
+        this.metrics = metrics;
+        this.settings = gateway.outbox();
+    }
+
+    @Scheduled(fixedDelayString = "${ragstream.gateway.outbox.sweep-interval:60s}",
+            initialDelayString = "${ragstream.gateway.outbox.sweep-interval:60s}")
+    void sweep() {
+        for (Tenant tenant : tenants.all()) {
+            try {
+                sweep(tenant);
+            } catch (SQLException | RuntimeException e) { // one tenant's outage must not stop the others' sweep
+                log.warn("Tenant {}: outbox sweep failed: {}", tenant.id(), e instanceof SQLException sql
+                        ? "SQL state " + sql.getSQLState() : e.toString());
+            }
+        }
+    }
+
+    /** @return how many events were re-published */
+    int sweep(Tenant tenant) throws SQLException {
+        List<DocumentUploaded> stuck = dataSources.inTransaction(tenant, c -> {
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(hashtextextended('ragstream-outbox', 0))");
+                 ResultSet locked = lock.executeQuery()) {
+                if (!locked.next() || !locked.getBoolean(1)) {
+                    return List.<DocumentUploaded>of();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE documents SET updated_at = now()
+                    WHERE id IN (SELECT id FROM documents
+                                 WHERE status = 'queued' AND updated_at < now() - make_interval(secs => ?)
+                                 ORDER BY updated_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                    RETURNING id, version, filename, content_type, size_bytes, sha256, staged_at, created_at""")) {
+                ps.setDouble(1, settings.republishAfter().toMillis() / 1000.0);
+                ps.setInt(2, settings.batch());
+                List<DocumentUploaded> found = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String staged = rs.getString("staged_at");
+                        found.add(new DocumentUploaded(UUID.randomUUID(), tenant.id().value(), rs.getObject("id", UUID.class),
+                                rs.getInt("version"), rs.getString("filename"), rs.getString("content_type"),
+                                rs.getLong("size_bytes"), rs.getString("sha256").strip(),
+                                staged == null ? null : URI.create(staged), rs.getTimestamp("created_at").toInstant()));
+                    }
+                }
+                return found;
+            }
+        });
+        int published = 0;
+        for (DocumentUploaded event : stuck) {
+            try {
+                events.publish(DocumentUploaded.TOPIC, event.documentId(), tenant.id().value(), event.eventId(),
+                        event.eventId().toString(), event);
+                published++;
+                metrics.count("outbox.republished", tenant.id().value());
+            } catch (RetryableException e) {
+                log.warn("Tenant {}: re-publishing {} failed; next sweep: {}", tenant.id(), event.documentId(), e.getMessage());
+                break; // the broker is away: the rest waits for the next sweep
+            }
+        }
+        if (published > 0) {
+            log.info("Tenant {}: re-published {} upload events stuck in queued", tenant.id(), published);
+        }
+        return published;
+    }
+}
