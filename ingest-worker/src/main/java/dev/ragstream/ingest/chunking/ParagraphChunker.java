@@ -67,6 +67,51 @@ public final class ParagraphChunker implements Chunker {
         return names.isEmpty() ? null : splitter.split(names.get(names.size() - 1), limit).get(0);
     }
 
+    /** A markdown table or a fenced code block: split between its lines, never inside one that fits. */
+    private static boolean isRows(String paragraph) {
+        return paragraph.startsWith("|") || paragraph.startsWith("```") || paragraph.startsWith("~~~");
+    }
+
+    /**
+     * Packs whole lines (table rows, code lines) into pieces within {@code limit}; every piece of a
+     * table repeats its header row, so each chunk of the table still says what its columns are. A
+     * line alone over the limit is cut like text.
+     */
+    private List<String> byRows(String block, int limit) {
+        List<String> lines = block.lines().toList();
+        String header = lines.size() > 2 && lines.get(0).startsWith("|") && lines.get(1).matches("\\|( ?:?-+:? ?\\|)+")
+                ? lines.get(0) + "\n" + lines.get(1) : null;
+        if (header != null && tokens.countTokens(header) > limit / 2) {
+            header = null; // a header that would crowd out the rows is not repeated
+        }
+        List<String> pieces = new ArrayList<>();
+        String piece = "";
+        for (String line : header == null ? lines : lines.subList(2, lines.size())) {
+            String candidate = piece.isEmpty() ? (header == null ? line : header + "\n" + line) : piece + "\n" + line;
+            if (tokens.countTokens(candidate) <= limit) {
+                piece = candidate;
+                continue;
+            }
+            if (!piece.isEmpty()) {
+                pieces.add(piece);
+            }
+            String alone = header == null ? line : header + "\n" + line;
+            if (tokens.countTokens(alone) <= limit) {
+                piece = alone;
+            } else if (header != null && tokens.countTokens(line) <= limit) {
+                piece = line;
+            } else {
+                List<String> cut = splitter.split(line, limit);
+                pieces.addAll(cut.subList(0, cut.size() - 1));
+                piece = cut.get(cut.size() - 1);
+            }
+        }
+        if (!piece.isEmpty()) {
+            pieces.add(piece);
+        }
+        return pieces;
+    }
+
     /** Packs the paragraphs of one section into chunks. */
     private final class Section {
         private final List<Chunk> out;
@@ -92,7 +137,8 @@ public final class ParagraphChunker implements Chunker {
             }
             // The piece limit leaves a token for the newline between path and text, should a tokenizer count it.
             int pathTokens = headingPath == null ? 0 : tokens.countTokens(headingPath) + 1;
-            List<String> pieces = splitter.split(paragraph, max - pathTokens);
+            List<String> pieces = isRows(paragraph) ? byRows(paragraph, max - pathTokens)
+                    : splitter.split(paragraph, max - pathTokens);
             for (String piece : pieces.subList(0, pieces.size() - 1)) {
                 current = piece;
                 flush();

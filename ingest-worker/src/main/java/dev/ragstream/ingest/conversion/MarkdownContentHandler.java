@@ -1,5 +1,7 @@
 package dev.ragstream.ingest.conversion;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.xml.sax.Attributes;
 import org.xml.sax.helpers.DefaultHandler;
@@ -7,8 +9,9 @@ import org.xml.sax.helpers.DefaultHandler;
 /**
  * Writes Tika's XHTML events as markdown: {@code h1}–{@code h6} become {@code #} headings, block
  * elements become paragraphs, list items become {@code -} items, {@code pre} becomes a fenced code
- * block. Outside {@code pre}, whitespace collapses as a browser collapses it, so the indentation of
- * the source never reaches the markdown. Stops collecting at {@code maxChars} so a decompression
+ * block, a {@code table} a markdown table (first row as its header; a nested table's text stays in
+ * its cell). Outside {@code pre}, whitespace collapses as a browser collapses it, so the indentation
+ * of the source never reaches the markdown. Stops collecting at {@code maxChars} so a decompression
  * bomb cannot exhaust memory.
  */
 final class MarkdownContentHandler extends DefaultHandler {
@@ -20,6 +23,10 @@ final class MarkdownContentHandler extends DefaultHandler {
     private int skipDepth;
     private int preDepth;
     private boolean truncated;
+    /** The outermost table being read: its rows of cells; null outside tables. */
+    private List<List<StringBuilder>> table;
+    private int tableDepth;
+    private int tableChars;
 
     MarkdownContentHandler(int maxChars) {
         this.maxChars = maxChars;
@@ -32,6 +39,24 @@ final class MarkdownContentHandler extends DefaultHandler {
             skipDepth++;
         }
         if (skipDepth > 0 || truncated) {
+            return;
+        }
+        if (name.equals("table") && tableDepth++ == 0) {
+            paragraphBreak();
+            table = new ArrayList<>();
+            return;
+        }
+        if (table != null) {
+            if (tableDepth == 1 && name.equals("tr")) {
+                table.add(new ArrayList<>());
+            } else if (tableDepth == 1 && (name.equals("td") || name.equals("th"))) {
+                if (table.isEmpty()) {
+                    table.add(new ArrayList<>());
+                }
+                table.get(table.size() - 1).add(new StringBuilder());
+            } else {
+                cellText(" ");
+            }
             return;
         }
         int level = headingLevel(name);
@@ -60,6 +85,10 @@ final class MarkdownContentHandler extends DefaultHandler {
             skipDepth--;
         } else if (skipDepth > 0 || truncated) {
             return;
+        } else if (name.equals("table") && table != null && --tableDepth == 0) {
+            writeTable();
+        } else if (table != null) {
+            return;
         } else if (name.equals("pre")) {
             if (--preDepth == 0) {
                 lineBreak();
@@ -76,6 +105,10 @@ final class MarkdownContentHandler extends DefaultHandler {
         if (skipDepth > 0 || truncated) {
             return;
         }
+        if (table != null) {
+            cellText(new String(ch, start, length));
+            return;
+        }
         String text = preDepth > 0 ? new String(ch, start, length) : collapsed(ch, start, length);
         int room = maxChars - out.length();
         if (text.length() > room) {
@@ -88,6 +121,50 @@ final class MarkdownContentHandler extends DefaultHandler {
     @Override
     public void ignorableWhitespace(char[] ch, int start, int length) {
         characters(ch, start, length);
+    }
+
+    /** Text inside the current table cell (dropped between cells); counted against {@code maxChars}. */
+    private void cellText(String text) {
+        if (table.isEmpty() || table.get(table.size() - 1).isEmpty()) {
+            return;
+        }
+        StringBuilder cell = table.get(table.size() - 1).get(table.get(table.size() - 1).size() - 1);
+        if (out.length() + tableChars + text.length() > maxChars) {
+            truncated = true;
+            return;
+        }
+        cell.append(text);
+        tableChars += text.length();
+    }
+
+    /** The table as markdown: its first row as header, cells trimmed, pipes escaped, rows padded. */
+    private void writeTable() {
+        List<List<String>> rows = new ArrayList<>();
+        for (List<StringBuilder> row : table) {
+            List<String> cells = row.stream().map(c -> c.toString().replaceAll("\\s+", " ").strip().replace("|", "\\|")).toList();
+            if (cells.stream().anyMatch(c -> !c.isEmpty())) {
+                rows.add(cells);
+            }
+        }
+        table = null;
+        tableChars = 0;
+        if (rows.isEmpty()) {
+            return;
+        }
+        int columns = rows.stream().mapToInt(List::size).max().orElse(1);
+        paragraphBreak();
+        for (int r = 0; r < rows.size(); r++) {
+            out.append('|');
+            for (int c = 0; c < columns; c++) {
+                String cell = c < rows.get(r).size() ? rows.get(r).get(c) : "";
+                out.append(cell.isEmpty() ? " |" : " " + cell + " |");
+            }
+            out.append('\n');
+            if (r == 0) {
+                out.append('|').append(" --- |".repeat(columns)).append('\n');
+            }
+        }
+        paragraphBreak();
     }
 
     boolean truncated() {

@@ -79,6 +79,11 @@ public final class TikaDocumentConverter implements DocumentConverter {
             }
             throw new PermanentException("no_extractable_text", "no extractable text in " + name);
         }
+        String title = metadata.get(TikaCoreProperties.TITLE);
+        if (title != null && !title.isBlank() && !markdown.startsWith("#") && !markdown.contains(title.strip())) {
+            // a title that is not in the text (a mail's subject, a PDF's title) heads it, so its chunks carry it
+            markdown = "# " + title.strip().replaceAll("\\s+", " ") + "\n\n" + markdown;
+        }
         return new ConvertedDocument(markdown, describe(metadata, handler.truncated()));
     }
 

@@ -50,6 +50,27 @@ class ParagraphChunkerTest {
     }
 
     @Test
+    void aLongTableIsSplitBetweenRowsAndEveryPieceRepeatsItsHeader() {
+        StringBuilder table = new StringBuilder("# Prices\n\n| Item | Price | Note |\n| --- | --- | --- |\n");
+        for (int i = 0; i < 40; i++) {
+            table.append("| Item number ").append(i).append(" | ").append(i).append(".50 | kept in aisle ").append(i % 7).append(" |\n");
+        }
+
+        List<Chunk> chunks = chunker.chunk(table.toString(), new Budget(64));
+
+        assertThat(chunks).hasSizeGreaterThan(2);
+        assertWithinBudget(chunks, 64);
+        int rows = 0;
+        for (Chunk chunk : chunks) {
+            List<String> lines = chunk.text().lines().toList();
+            assertThat(lines.subList(0, 2)).containsExactly("| Item | Price | Note |", "| --- | --- | --- |");
+            assertThat(lines.subList(2, lines.size())).allSatisfy(row -> assertThat(row).matches("\\| Item number \\d+ \\| \\d+\\.50 \\| kept in aisle \\d \\|"));
+            rows += lines.size() - 2;
+        }
+        assertThat(rows).as("every row exactly once").isEqualTo(40);
+    }
+
+    @Test
     void budgetAboveTheModelWindowStillFillsChunksUpToTheWindowOnly() {
         String paragraph = IntStream.range(0, 60)
                 .mapToObj(i -> "Robot number " + i + " carries crates between aisles.")
@@ -177,6 +198,16 @@ class ParagraphChunkerTest {
 
         assertThat(chunks).extracting(Chunk::headingPath).containsOnly("Setup");
         assertThat(joined(chunks)).contains("# install the tools", "# then build", "make all", "Done.");
+    }
+
+    @Test
+    void pageMarkersAreNotChunkText() {
+        String markdown = "<!-- page 1 -->\n\n# Leave\n\nLeave text ends\n<!-- page 2 -->\nhere. More text.";
+
+        List<Chunk> chunks = chunker.chunk(markdown, new Budget(120));
+
+        assertThat(joined(chunks)).doesNotContain("<!--", "page 1", "page 2").contains("Leave text ends", "here. More text.");
+        assertThat(chunks).extracting(Chunk::headingPath).containsOnly("Leave");
     }
 
     @Test

@@ -63,6 +63,41 @@ class TikaDocumentConverterTest {
     }
 
     @Test
+    void tablesBecomeMarkdownTablesWithTheFirstRowAsHeader() {
+        String html = """
+                <html><body><p>Before.</p><table>
+                <tr><th>Drink</th><th>Price | EUR</th></tr>
+                <tr><td>Espresso</td><td> 2.80 </td></tr>
+                <tr><td><p>Flat</p><p>white</p></td><td>3.40</td><td>new</td></tr>
+                <tr><td>Nested <table><tr><td>inner</td></tr></table></td></tr>
+                </table><p>After.</p></body></html>
+                """;
+
+        String markdown = convert(html.getBytes(StandardCharsets.UTF_8), "prices.html", "text/html").markdown();
+
+        assertThat(markdown).isEqualTo("""
+                Before.
+
+                | Drink | Price \\| EUR | |
+                | --- | --- | --- |
+                | Espresso | 2.80 | |
+                | Flat white | 3.40 | new |
+                | Nested inner | | |
+
+                After.""");
+    }
+
+    @Test
+    void aTitleThatIsNotInTheTextHeadsIt() {
+        String mail = "From: a@example.com\r\nTo: b@example.com\r\nSubject: Shipment delayed\r\n"
+                + "Content-Type: text/plain; charset=UTF-8\r\n\r\nThe tugboat is late.\r\n";
+
+        String markdown = convert(mail.getBytes(StandardCharsets.UTF_8), "delay.eml", "message/rfc822").markdown();
+
+        assertThat(markdown).startsWith("# Shipment delayed\n\n").contains("The tugboat is late.");
+    }
+
+    @Test
     void leavesOutScriptAndStyleText() {
         String html = """
                 <html><head><title>Page</title><style>.banner { color: red }</style>
