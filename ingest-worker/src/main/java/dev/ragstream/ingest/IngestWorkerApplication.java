@@ -5,13 +5,16 @@ import dev.ragstream.embedding.TokenCounter;
 import dev.ragstream.ingest.chunking.Chunker;
 import dev.ragstream.ingest.chunking.ParagraphChunker;
 import dev.ragstream.ingest.conversion.DocumentConverter;
-import dev.ragstream.ingest.conversion.TikaDocumentConverter;
+import dev.ragstream.ingest.conversion.RoutingDocumentConverter;
+import dev.ragstream.ingest.conversion.ForkedConverter;
 import dev.ragstream.platform.PlatformConfiguration;
+import dev.ragstream.platform.metrics.TenantMetrics;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The ingest worker service; configuration in {@code ingest-worker.yml}. */
 @SpringBootApplication
@@ -32,9 +35,18 @@ public class IngestWorkerApplication {
         return MiniLmEmbeddingModel.load();
     }
 
+    /** Tika in parser processes of their own: a document that hangs or exhausts memory fails alone. */
+    @Bean(destroyMethod = "close")
+    ForkedConverter tikaConverter(IngestProperties properties) {
+        return new ForkedConverter(properties.maxChars(), properties.parser().timeout(),
+                (int) properties.parser().heap().toMegabytes());
+    }
+
+    /** Docling for tenants with a {@code DOCLING_SERVICE_URL}, Tika for the others and as the fallback. */
     @Bean
-    DocumentConverter documentConverter(IngestProperties properties) {
-        return new TikaDocumentConverter(properties.maxChars());
+    DocumentConverter documentConverter(ForkedConverter tika, IngestProperties properties, JsonMapper json,
+                                        TenantMetrics metrics) {
+        return new RoutingDocumentConverter(tika, properties.docling(), properties.maxChars(), json, metrics);
     }
 
     @Bean

@@ -8,13 +8,16 @@ import java.util.regex.Pattern;
 /**
  * Reads markdown as a sequence of headings and paragraphs. An ATX heading line ends the paragraph
  * before it even without a blank line; inside a fenced code block nothing is a heading and a blank
- * line does not end the block, so a shell comment such as {@code # install} stays code.
+ * line does not end the block, so a shell comment such as {@code # install} stays code. Page
+ * markers ({@code <!-- page 3 -->} lines, written by the Docling conversion) end a paragraph and
+ * are not text.
  */
 final class MarkdownBlocks {
 
     private static final Pattern HEADING = Pattern.compile("^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?[ \\t]*$");
     private static final Pattern CLOSING_HASHES = Pattern.compile("(?:^|[ \\t]+)#+$");
     private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})");
+    private static final Pattern PAGE_MARKER = Pattern.compile("^<!-- page \\d+ -->$");
 
     /** A heading of level 1–6 with its title, or a paragraph (level 0) with its text. */
     record Block(int headingLevel, String text) {
@@ -43,7 +46,7 @@ final class MarkdownBlocks {
                 endParagraph(blocks, paragraph);
                 String title = heading.group(2) == null ? "" : CLOSING_HASHES.matcher(heading.group(2)).replaceFirst("");
                 blocks.add(new Block(heading.group(1).length(), title.strip()));
-            } else if (line.isBlank()) {
+            } else if (line.isBlank() || PAGE_MARKER.matcher(line.strip()).matches()) {
                 endParagraph(blocks, paragraph);
             } else {
                 append(paragraph, line);

@@ -1,5 +1,6 @@
 package dev.ragstream.ingest.conversion;
 
+import dev.ragstream.platform.tenant.Tenant;
 import java.io.InputStream;
 
 /** Turns one document's bytes into markdown. Does not close {@code content}. */
@@ -14,7 +15,20 @@ public interface DocumentConverter {
      */
     ConvertedDocument convert(InputStream content, String filename, String contentType);
 
-    /** The markdown of a document, and the metadata found in it (title, author, language …). */
+    /**
+     * Converts a document of {@code tenant}, whose settings may choose how (see
+     * {@link RoutingDocumentConverter}); by default the tenant makes no difference. Same contract
+     * as {@link #convert(InputStream, String, String)}.
+     */
+    default ConvertedDocument convert(Tenant tenant, InputStream content, String filename, String contentType) {
+        return convert(content, filename, contentType);
+    }
+
+    /**
+     * The markdown of a document, and the metadata found in it (title, author, language, pages …).
+     * Markdown from a paginated source may hold page markers, each alone on a line at the start of
+     * its page: {@code <!-- page 3 -->} (see {@link DoclingResponse}).
+     */
     record ConvertedDocument(String markdown, java.util.Map<String, String> metadata) {
     }
 }

@@ -70,7 +70,7 @@ class DocumentUploadedListener {
         String markdown = state.markdown();
         if (markdown == null) {
             documents.advance(tenant, event.documentId(), event.version(), "converting");
-            ConvertedDocument converted = convert(event);
+            ConvertedDocument converted = convert(tenant, event);
             markdown = converted.markdown();
             documents.storeMarkdown(tenant, event.documentId(), markdown, converted.metadata());
         }
@@ -92,12 +92,12 @@ class DocumentUploadedListener {
                 markdown.length(), chunks.size(), took.toMillis());
     }
 
-    private ConvertedDocument convert(DocumentUploaded event) {
+    private ConvertedDocument convert(Tenant tenant, DocumentUploaded event) {
         if (event.stagedAt() == null) {
             throw new PermanentException("nothing_to_convert", "document " + event.documentId() + " has neither staged bytes nor markdown");
         }
         try (InputStream in = staging.open(event.stagedAt())) {
-            return converter.convert(in, event.filename(), event.contentType());
+            return converter.convert(tenant, in, event.filename(), event.contentType());
         } catch (IOException e) {
             throw new PermanentException("staged_file_missing", "staged copy of " + event.documentId() + " is gone", e);
         }
