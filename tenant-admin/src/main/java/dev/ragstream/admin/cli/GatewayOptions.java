@@ -18,21 +18,8 @@ final class GatewayOptions {
             description = "How long --wait waits at most (default: 30m).")
     Duration waitTimeout;
 
-    /**
-     * The gateway as a base URL without a trailing slash.
-     * @throws IllegalArgumentException unless it is an http(s) URL with a host and no query or fragment
-     */
+    /** The gateway as a base URL without a trailing slash. @throws IllegalArgumentException as {@link GatewayUrl#parse} */
     URI gatewayUri() {
-        String base = gateway.strip().replaceAll("/+$", "");
-        try {
-            URI uri = URI.create(base);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getQuery() == null && uri.getFragment() == null) {
-                return uri;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--gateway must be an http(s) URL such as http://127.0.0.1:8080, was " + base);
+        return GatewayUrl.parse(gateway);
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Manage ragstream tenants (tenants/<id>/.env and their databases).",
         subcommands = {CreateCommand.class, ListCommand.class, ShowCommand.class, RegenerateKeysCommand.class,
                 DeleteCommand.class, TestDbCommand.class, MigrateCommand.class, ImportCommand.class, ReindexCommand.class,
-                CleanupHistoryCommand.class, InitChatDbCommand.class})
+                DltCommand.class, CleanupHistoryCommand.class, InitChatDbCommand.class})
 public final class TenantCli implements Callable<Integer> {
 
     /** Where questions are answered and progress is drawn. */
