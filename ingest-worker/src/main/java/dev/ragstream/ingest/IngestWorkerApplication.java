@@ -4,9 +4,8 @@ import dev.ragstream.embedding.MiniLmEmbeddingModel;
 import dev.ragstream.embedding.TokenCounter;
 import dev.ragstream.ingest.chunking.Chunker;
 import dev.ragstream.ingest.chunking.ParagraphChunker;
-import dev.ragstream.ingest.conversion.DocumentConverter;
-import dev.ragstream.ingest.conversion.RoutingDocumentConverter;
 import dev.ragstream.ingest.conversion.ForkedConverter;
+import dev.ragstream.ingest.conversion.RoutingDocumentConverter;
 import dev.ragstream.platform.PlatformConfiguration;
 import dev.ragstream.platform.metrics.TenantMetrics;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -35,17 +34,15 @@ public class IngestWorkerApplication {
         return MiniLmEmbeddingModel.load();
     }
 
-    /** Tika in parser processes of their own: a document that hangs or exhausts memory fails alone. */
+    /**
+     * Docling for tenants with a {@code DOCLING_SERVICE_URL}, Tika for the others and as the
+     * fallback — Tika in parser processes of their own, so a document that hangs or exhausts
+     * memory fails alone (the processes end with this bean).
+     */
     @Bean(destroyMethod = "close")
-    ForkedConverter tikaConverter(IngestProperties properties) {
-        return new ForkedConverter(properties.maxChars(), properties.parser().timeout(),
+    RoutingDocumentConverter documentConverter(IngestProperties properties, JsonMapper json, TenantMetrics metrics) {
+        ForkedConverter tika = new ForkedConverter(properties.maxChars(), properties.parser().timeout(),
                 (int) properties.parser().heap().toMegabytes());
-    }
-
-    /** Docling for tenants with a {@code DOCLING_SERVICE_URL}, Tika for the others and as the fallback. */
-    @Bean
-    DocumentConverter documentConverter(ForkedConverter tika, IngestProperties properties, JsonMapper json,
-                                        TenantMetrics metrics) {
         return new RoutingDocumentConverter(tika, properties.docling(), properties.maxChars(), json, metrics);
     }
 

@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code tenant}, {@code converter} ({@code docling}, {@code tika}) and {@code reason} ({@code ok}
  * for Docling, else why Tika converted). Metadata gets {@code converter}.
  */
-public final class RoutingDocumentConverter implements DocumentConverter {
+public final class RoutingDocumentConverter implements DocumentConverter, AutoCloseable {
 
     static final String URL_VARIABLE = "DOCLING_SERVICE_URL";
     private static final Logger log = LoggerFactory.getLogger(RoutingDocumentConverter.class);
@@ -65,6 +65,14 @@ public final class RoutingDocumentConverter implements DocumentConverter {
                 .build());
         this.metrics = metrics;
         this.maxBytes = limits.maxBytes().toBytes();
+    }
+
+    /** Closes the Tika converter when it holds resources (parser processes). */
+    @Override
+    public void close() throws Exception {
+        if (tika instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     /** Without a tenant there is no Docling URL: Tika converts. */
