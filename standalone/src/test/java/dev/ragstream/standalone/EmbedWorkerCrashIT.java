@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ragstream.embed.EmbedWorkerApplication;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -121,22 +120,9 @@ class EmbedWorkerCrashIT {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + tenant.database(), "postgres", "");
     }
 
-    /** The embed worker as its own process, so it can really be killed. */
+    /** The worker as its own process, so it can really be killed. */
     private static Process startEmbedWorker(String name) throws IOException {
-        Path log = home.resolve("embed-worker-" + name + ".log");
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                EmbedWorkerApplication.class.getName(),
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + system.bootstrapServers(),
-                "--spring.kafka.consumer.properties.session.timeout.ms=6000",
-                "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
-                "--ragstream.platform.tenants-dir=" + tenants.dir().toAbsolutePath(),
-                "--ragstream.platform.staging-dir=" + home.resolve("data/staging").toAbsolutePath(),
-                "--ragstream.platform.internal-secret=crash-test-internal-secret");
-        Files.createDirectories(log.getParent());
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return WorkerProcess.start(EmbedWorkerApplication.class, system, tenants, home, "embed-worker-" + name);
     }
 
     /** A report of 40 paragraphs, unique per document, so each yields dozens of chunks. */

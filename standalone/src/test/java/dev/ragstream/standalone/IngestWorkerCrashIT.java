@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.ragstream.ingest.IngestWorkerApplication;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -134,22 +133,9 @@ class IngestWorkerCrashIT {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + tenant.database(), "postgres", "");
     }
 
-    /** The ingest worker as its own process, so it can really be killed. */
+    /** The worker as its own process, so it can really be killed. */
     private static Process startIngestWorker(int run) throws IOException {
-        Path log = home.resolve("ingest-worker-" + run + ".log");
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                IngestWorkerApplication.class.getName(),
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + system.bootstrapServers(),
-                "--spring.kafka.consumer.properties.session.timeout.ms=6000",
-                "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
-                "--ragstream.platform.tenants-dir=" + tenants.dir().toAbsolutePath(),
-                "--ragstream.platform.staging-dir=" + home.resolve("data/staging").toAbsolutePath(),
-                "--ragstream.platform.internal-secret=crash-test-internal-secret");
-        Files.createDirectories(log.getParent());
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return WorkerProcess.start(IngestWorkerApplication.class, system, tenants, home, "ingest-worker-" + run);
     }
 
     /** A unique log of a dozen paragraphs, so each document yields several chunks. */
