@@ -70,6 +70,9 @@ class ConversionCorpusIT {
             soft.assertThat(state[0] + " " + state[1]).as("%s: status and reason", c)
                     .isEqualTo(c.outcome().status() + " " + c.outcome().reason());
             String text = chunkText(id);
+            if ("manual.pdf".equals(c.filename())) {
+                soft.assertThat(pages(id)).as("pages the PDF's chunks start on").isEqualTo("1,2,3");
+            }
             for (String marker : c.markers()) {
                 soft.assertThat(text).as("%s: chunks", c).contains(marker);
             }
@@ -92,6 +95,20 @@ class ConversionCorpusIT {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new String[] {rs.getString(1), rs.getString(2), rs.getString(3)};
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The pages the document's chunks start on, in order ("" for chunks without one). */
+    private static String pages(String id) {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT string_agg(coalesce(page::text, ''), ',' ORDER BY chunk_index) FROM chunks WHERE document_id = ?::uuid")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return String.valueOf(rs.getString(1));
             }
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);

@@ -9,18 +9,18 @@ import java.util.regex.Pattern;
  * Reads markdown as a sequence of headings and paragraphs. An ATX heading line ends the paragraph
  * before it even without a blank line; inside a fenced code block nothing is a heading and a blank
  * line does not end the block, so a shell comment such as {@code # install} stays code. Page
- * markers ({@code <!-- page 3 -->} lines, written by the Docling conversion) end a paragraph and
- * are not text.
+ * markers ({@code <!-- page 3 -->} lines, written by the conversion at the start of each page) end
+ * a paragraph and are not text: every block carries the page it starts on.
  */
 final class MarkdownBlocks {
 
     private static final Pattern HEADING = Pattern.compile("^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?[ \\t]*$");
     private static final Pattern CLOSING_HASHES = Pattern.compile("(?:^|[ \\t]+)#+$");
     private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})");
-    private static final Pattern PAGE_MARKER = Pattern.compile("^<!-- page \\d+ -->$");
+    private static final Pattern PAGE_MARKER = Pattern.compile("^<!-- page (\\d{1,9}) -->$");
 
-    /** A heading of level 1–6 with its title, or a paragraph (level 0) with its text. */
-    record Block(int headingLevel, String text) {
+    /** A heading of level 1–6 with its title, or a paragraph (level 0) with its text; page null without markers. */
+    record Block(int headingLevel, String text, Integer page) {
         boolean isHeading() {
             return headingLevel > 0;
         }
@@ -33,9 +33,20 @@ final class MarkdownBlocks {
         List<Block> blocks = new ArrayList<>();
         StringBuilder paragraph = new StringBuilder();
         String fence = null;
+        Integer page = null;
+        Integer paragraphPage = null;
         for (String line : markdown.lines().toList()) {
             Matcher heading = HEADING.matcher(line);
             Matcher opening = FENCE.matcher(line);
+            Matcher marker = PAGE_MARKER.matcher(line.strip());
+            if (fence == null && marker.matches()) {
+                endParagraph(blocks, paragraph, paragraphPage);
+                page = Integer.valueOf(marker.group(1));
+                continue;
+            }
+            if (paragraph.isEmpty()) {
+                paragraphPage = page;
+            }
             if (fence != null) {
                 fence = closes(line, fence) ? null : fence;
                 append(paragraph, line);
@@ -43,16 +54,16 @@ final class MarkdownBlocks {
                 fence = opening.group(1);
                 append(paragraph, line);
             } else if (heading.matches()) {
-                endParagraph(blocks, paragraph);
+                endParagraph(blocks, paragraph, paragraphPage);
                 String title = heading.group(2) == null ? "" : CLOSING_HASHES.matcher(heading.group(2)).replaceFirst("");
-                blocks.add(new Block(heading.group(1).length(), title.strip()));
-            } else if (line.isBlank() || PAGE_MARKER.matcher(line.strip()).matches()) {
-                endParagraph(blocks, paragraph);
+                blocks.add(new Block(heading.group(1).length(), title.strip(), page));
+            } else if (line.isBlank()) {
+                endParagraph(blocks, paragraph, paragraphPage);
             } else {
                 append(paragraph, line);
             }
         }
-        endParagraph(blocks, paragraph);
+        endParagraph(blocks, paragraph, paragraphPage);
         return blocks;
     }
 
@@ -69,10 +80,10 @@ final class MarkdownBlocks {
         paragraph.append(line);
     }
 
-    private static void endParagraph(List<Block> blocks, StringBuilder paragraph) {
+    private static void endParagraph(List<Block> blocks, StringBuilder paragraph, Integer page) {
         String text = paragraph.toString().strip();
         if (!text.isEmpty()) {
-            blocks.add(new Block(0, text));
+            blocks.add(new Block(0, text, page));
         }
         paragraph.setLength(0);
     }

@@ -37,7 +37,7 @@ public final class ParagraphChunker implements Chunker {
                 nest(headings, block);
                 section = new Section(chunks, headingPath(headings, max / 2), max);
             } else {
-                section.add(block.text());
+                section.add(block.text(), block.page());
             }
         }
         section.flush();
@@ -118,6 +118,7 @@ public final class ParagraphChunker implements Chunker {
         private final String headingPath;
         private final int max;
         private String current = "";
+        private Integer currentPage;
 
         Section(List<Chunk> out, String headingPath, int max) {
             this.out = out;
@@ -125,12 +126,14 @@ public final class ParagraphChunker implements Chunker {
             this.max = max;
         }
 
-        void add(String paragraph) {
+        /** @param page the page the paragraph starts on, null without pages */
+        void add(String paragraph, Integer page) {
             if (!current.isEmpty() && fits(current + "\n\n" + paragraph)) {
                 current = current + "\n\n" + paragraph;
                 return;
             }
             flush();
+            currentPage = page;
             if (fits(paragraph)) {
                 current = paragraph;
                 return;
@@ -148,7 +151,7 @@ public final class ParagraphChunker implements Chunker {
 
         void flush() {
             if (!current.isEmpty()) {
-                out.add(new Chunk(out.size(), current, headingPath, tokens.countTokens(embedded(current))));
+                out.add(new Chunk(out.size(), current, headingPath, tokens.countTokens(embedded(current)), currentPage));
                 current = "";
             }
         }

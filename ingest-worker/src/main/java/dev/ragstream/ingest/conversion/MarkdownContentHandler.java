@@ -10,7 +10,8 @@ import org.xml.sax.helpers.DefaultHandler;
  * Writes Tika's XHTML events as markdown: {@code h1}–{@code h6} become {@code #} headings, block
  * elements become paragraphs, list items become {@code -} items, {@code pre} becomes a fenced code
  * block, a {@code table} a markdown table (first row as its header; a nested table's text stays in
- * its cell). Outside {@code pre}, whitespace collapses as a browser collapses it, so the indentation
+ * its cell), and each page Tika marks ({@code <div class="page">}, e.g. of a PDF) starts with a
+ * {@code <!-- page N -->} line. Outside {@code pre}, whitespace collapses as a browser collapses it, so the indentation
  * of the source never reaches the markdown. Stops collecting at {@code maxChars} so a decompression
  * bomb cannot exhaust memory.
  */
@@ -27,6 +28,7 @@ final class MarkdownContentHandler extends DefaultHandler {
     private List<List<StringBuilder>> table;
     private int tableDepth;
     private int tableChars;
+    private int pages;
 
     MarkdownContentHandler(int maxChars) {
         this.maxChars = maxChars;
@@ -60,7 +62,10 @@ final class MarkdownContentHandler extends DefaultHandler {
             return;
         }
         int level = headingLevel(name);
-        if (level > 0) {
+        if (name.equals("div") && "page".equals(attributes.getValue("class"))) {
+            paragraphBreak();
+            out.append("<!-- page ").append(++pages).append(" -->\n\n");
+        } else if (level > 0) {
             paragraphBreak();
             out.append("#".repeat(level)).append(' ');
         } else if (name.equals("li")) {
@@ -165,6 +170,11 @@ final class MarkdownContentHandler extends DefaultHandler {
             }
         }
         paragraphBreak();
+    }
+
+    /** Pages Tika marked, 0 for a source without pages. */
+    int pages() {
+        return pages;
     }
 
     boolean truncated() {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.tika.exception.EncryptedDocumentException;
 import org.apache.tika.exception.TikaException;
 import org.apache.tika.exception.UnsupportedFormatException;
@@ -28,6 +29,8 @@ public final class TikaDocumentConverter implements DocumentConverter {
 
     private static final Set<String> TEXT_TYPES = Set.of("text/plain", "text/markdown", "text/x-markdown");
     private static final Set<String> TEXT_EXTENSIONS = Set.of(".md", ".markdown", ".txt");
+
+    private static final Pattern PAGE_MARKERS = Pattern.compile("(?m)^<!-- page \\d+ -->$");
 
     private final AutoDetectParser parser = new AutoDetectParser();
     private final int maxChars;
@@ -72,7 +75,7 @@ public final class TikaDocumentConverter implements DocumentConverter {
         context.set(Parser.class, parser);
         parser.parse(in, handler, metadata, context);
         String markdown = handler.markdown();
-        if (markdown.isBlank()) {
+        if (PAGE_MARKERS.matcher(markdown).replaceAll("").isBlank()) {
             MediaType detected = MediaType.parse(metadata.get(Metadata.CONTENT_TYPE));
             if (detected != null && MediaType.OCTET_STREAM.equals(detected.getBaseType())) {
                 throw new PermanentException("unsupported_type", "unsupported content in " + name);
@@ -84,7 +87,11 @@ public final class TikaDocumentConverter implements DocumentConverter {
             // a title that is not in the text (a mail's subject, a PDF's title) heads it, so its chunks carry it
             markdown = "# " + title.strip().replaceAll("\\s+", " ") + "\n\n" + markdown;
         }
-        return new ConvertedDocument(markdown, describe(metadata, handler.truncated()));
+        Map<String, String> described = describe(metadata, handler.truncated());
+        if (handler.pages() > 0) {
+            described.put("pages", String.valueOf(handler.pages()));
+        }
+        return new ConvertedDocument(markdown, described);
     }
 
     private ConvertedDocument plainText(InputStream in, Metadata metadata) throws IOException {

@@ -115,7 +115,7 @@ class DocumentUploadedListener {
                 batch = new ArrayList<>();
                 batchBytes = 0;
             }
-            batch.add(new DocumentChunked.Chunk(chunk.index(), chunk.text(), chunk.headingPath(), null, chunk.tokenCount()));
+            batch.add(new DocumentChunked.Chunk(chunk.index(), chunk.text(), chunk.headingPath(), chunk.page(), chunk.tokenCount()));
             batchBytes += size;
         }
         send(event, chunks.size(), batch);

@@ -71,6 +71,19 @@ class ParagraphChunkerTest {
     }
 
     @Test
+    void chunksCarryThePageTheirTextStartsOn() {
+        String markdown = "<!-- page 1 -->\n\n# Manual\n\nPumps are checked daily.\n\n<!-- page 2 -->\n\n"
+                + "Turbines are checked weekly.\n\n## Hydrants\n\n<!-- page 3 -->\n\nHydrants are flushed twice a year.";
+
+        List<Chunk> chunks = chunker.chunk(markdown, new Budget(120));
+
+        assertThat(chunks).extracting(Chunk::text, Chunk::page).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("Pumps are checked daily.\n\nTurbines are checked weekly.", 1),
+                org.assertj.core.groups.Tuple.tuple("Hydrants are flushed twice a year.", 3));
+        assertThat(chunker.chunk("No pages here.", new Budget(120)).get(0).page()).isNull();
+    }
+
+    @Test
     void budgetAboveTheModelWindowStillFillsChunksUpToTheWindowOnly() {
         String paragraph = IntStream.range(0, 60)
                 .mapToObj(i -> "Robot number " + i + " carries crates between aisles.")

@@ -88,6 +88,32 @@ class TikaDocumentConverterTest {
     }
 
     @Test
+    void everyPdfPageStartsWithAPageMarkerAndThePagesAreCounted() throws Exception {
+        byte[] pdf;
+        try (var doc = new org.apache.pdfbox.pdmodel.PDDocument(); var out = new java.io.ByteArrayOutputStream()) {
+            for (String line : new String[] {"First page text.", "Second page text."}) {
+                var page = new org.apache.pdfbox.pdmodel.PDPage();
+                doc.addPage(page);
+                try (var text = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+                    text.beginText();
+                    text.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
+                            org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 12);
+                    text.newLineAtOffset(72, 720);
+                    text.showText(line);
+                    text.endText();
+                }
+            }
+            doc.save(out);
+            pdf = out.toByteArray();
+        }
+
+        ConvertedDocument converted = convert(pdf, "two.pdf", "application/pdf");
+
+        assertThat(converted.markdown()).isEqualTo("<!-- page 1 -->\n\nFirst page text.\n\n<!-- page 2 -->\n\nSecond page text.");
+        assertThat(converted.metadata()).containsEntry("pages", "2");
+    }
+
+    @Test
     void aTitleThatIsNotInTheTextHeadsIt() {
         String mail = "From: a@example.com\r\nTo: b@example.com\r\nSubject: Shipment delayed\r\n"
                 + "Content-Type: text/plain; charset=UTF-8\r\n\r\nThe tugboat is late.\r\n";

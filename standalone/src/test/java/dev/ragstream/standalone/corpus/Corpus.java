@@ -105,6 +105,10 @@ public final class Corpus {
                         text.showText(line);
                         text.newLineAtOffset(0, -18);
                     }
+                    for (int i = 1; i <= 6; i++) { // enough text that each page becomes a chunk of its own
+                        text.showText("Step " + i + ": write the date, the reading and your initials into the maintenance log.");
+                        text.newLineAtOffset(0, -18);
+                    }
                     text.endText();
                 }
             }
