@@ -3,6 +3,7 @@ package dev.ragstream.ingest.chunking;
 import dev.ragstream.embedding.TokenCounter;
 import dev.ragstream.ingest.chunking.MarkdownBlocks.Block;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,12 +31,13 @@ public final class ParagraphChunker implements Chunker {
         int max = Math.min(budget.maxTokens(), tokens.maxTokens());
         List<Chunk> chunks = new ArrayList<>();
         List<String> headings = new ArrayList<>();
-        Section section = new Section(chunks, null, max);
+        int overlap = Math.min(budget.overlapTokens(), max / 2);
+        Section section = new Section(chunks, null, max, overlap);
         for (Block block : MarkdownBlocks.parse(markdown)) {
             if (block.isHeading()) {
                 section.flush();
                 nest(headings, block);
-                section = new Section(chunks, headingPath(headings, max / 2), max);
+                section = new Section(chunks, headingPath(headings, max / 2), max, overlap);
             } else {
                 section.add(block.text(), block.page());
             }
@@ -117,13 +119,17 @@ public final class ParagraphChunker implements Chunker {
         private final List<Chunk> out;
         private final String headingPath;
         private final int max;
+        private final int overlapTokens;
         private String current = "";
         private Integer currentPage;
+        /** The closing words of the section's last chunk, to open the next one. */
+        private String overlap = "";
 
-        Section(List<Chunk> out, String headingPath, int max) {
+        Section(List<Chunk> out, String headingPath, int max, int overlapTokens) {
             this.out = out;
             this.headingPath = headingPath;
             this.max = max;
+            this.overlapTokens = overlapTokens;
         }
 
         /** @param page the page the paragraph starts on, null without pages */
@@ -134,6 +140,10 @@ public final class ParagraphChunker implements Chunker {
             }
             flush();
             currentPage = page;
+            if (!overlap.isEmpty() && !isRows(paragraph) && fits(overlap + "\n\n" + paragraph)) {
+                current = overlap + "\n\n" + paragraph;
+                return;
+            }
             if (fits(paragraph)) {
                 current = paragraph;
                 return;
@@ -152,8 +162,25 @@ public final class ParagraphChunker implements Chunker {
         void flush() {
             if (!current.isEmpty()) {
                 out.add(new Chunk(out.size(), current, headingPath, tokens.countTokens(embedded(current)), currentPage));
+                overlap = overlapTokens == 0 || isRows(current) ? "" : closingWords(current, overlapTokens);
                 current = "";
             }
+        }
+
+        /** The most closing words of {@code text} within {@code limit} tokens (found by bisection). */
+        private String closingWords(String text, int limit) {
+            String[] words = text.strip().split("\\s+");
+            int low = 0;
+            int high = words.length;
+            while (low < high) { // the fewest leading words to drop so that the rest fits
+                int mid = (low + high) / 2;
+                if (tokens.countTokens(String.join(" ", Arrays.copyOfRange(words, mid, words.length))) <= limit) {
+                    high = mid;
+                } else {
+                    low = mid + 1;
+                }
+            }
+            return String.join(" ", Arrays.copyOfRange(words, low, words.length));
         }
 
         private boolean fits(String text) {

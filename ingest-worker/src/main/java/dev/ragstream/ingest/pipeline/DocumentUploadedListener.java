@@ -77,8 +77,9 @@ class DocumentUploadedListener {
         if (!documents.advance(tenant, event.documentId(), event.version(), "chunking")) {
             return;
         }
-        List<Chunk> chunks = chunker.chunk(markdown, new Chunker.Budget(
-                tenant.getInt("CHUNK_MAX_TOKENS", properties.maxChunkTokens())));
+        int maxTokens = tenant.getInt("CHUNK_MAX_TOKENS", properties.maxChunkTokens());
+        int overlap = Math.max(0, Math.min(tenant.getInt("CHUNK_OVERLAP_TOKENS", 0), maxTokens / 2));
+        List<Chunk> chunks = chunker.chunk(markdown, new Chunker.Budget(maxTokens, overlap));
         if (chunks.isEmpty()) {
             throw new PermanentException("no_extractable_text", "document " + event.documentId() + " has no text to index");
         }

@@ -71,6 +71,31 @@ class ParagraphChunkerTest {
     }
 
     @Test
+    void withOverlapEachChunkOfASectionOpensWithItsPredecessorsClosingWords() {
+        String section = IntStream.range(0, 12)
+                .mapToObj(i -> "Paragraph " + i + " says the forklift in aisle " + i + " is charged overnight and checked at dawn.")
+                .collect(Collectors.joining("\n\n"));
+        String markdown = "# Depot\n\n" + section + "\n\n# Office\n\nThe office opens at nine.";
+
+        List<Chunk> plain = chunker.chunk(markdown, new Budget(64));
+        List<Chunk> overlapping = chunker.chunk(markdown, new Budget(64, 12));
+
+        assertWithinBudget(overlapping, 64);
+        assertThat(overlapping.size()).isGreaterThanOrEqualTo(plain.size());
+        List<Chunk> depot = overlapping.stream().filter(c -> "Depot".equals(c.headingPath())).toList();
+        assertThat(depot).hasSizeGreaterThan(2);
+        for (int i = 1; i < depot.size(); i++) {
+            String previous = depot.get(i - 1).text();
+            String opening = depot.get(i).text().split("\n\n")[0];
+            assertThat(previous).as("chunk %d opens with the end of chunk %d", i, i - 1).endsWith(opening);
+            assertThat(model.countTokens(opening)).isBetween(1, 12);
+        }
+        Chunk office = overlapping.get(overlapping.size() - 1);
+        assertThat(office.text()).as("no overlap across headings").isEqualTo("The office opens at nine.");
+        assertThat(plain.get(1).text()).startsWith("Paragraph");
+    }
+
+    @Test
     void chunksCarryThePageTheirTextStartsOn() {
         String markdown = "<!-- page 1 -->\n\n# Manual\n\nPumps are checked daily.\n\n<!-- page 2 -->\n\n"
                 + "Turbines are checked weekly.\n\n## Hydrants\n\n<!-- page 3 -->\n\nHydrants are flushed twice a year.";
