@@ -53,11 +53,13 @@ public record GatewayProperties(@NotNull @DefaultValue("http://127.0.0.1:8081") 
      * The outbox sweeper: every {@code sweepInterval} it re-publishes, per tenant, up to
      * {@code batch} documents that have been {@code queued} without progress for {@code republishAfter}
      * (their event may never have reached the broker). Re-published events are harmless duplicates
-     * when the first one did arrive.
+     * when the first one did arrive. Staged files older than {@code orphanAfter} that no document
+     * refers to (an upload interrupted between staging and recording) are deleted in the same sweep.
      */
     public record Outbox(@DefaultValue("60s") Duration sweepInterval,
                          @DefaultValue("10m") Duration republishAfter,
-                         @DefaultValue("500") @Min(1) int batch) {
+                         @DefaultValue("500") @Min(1) int batch,
+                         @DefaultValue("1h") Duration orphanAfter) {
     }
 
     /**

@@ -52,7 +52,8 @@ class UploadIT {
         append(full, "MAX_QUEUED_DOCUMENTS=0\n");
         // a quick outbox sweeper: re-published events of documents that did arrive must change nothing
         system = Standalone.start(tenants.settings(home.resolve("data"), java.util.Map.of(
-                "ragstream.gateway.outbox.sweep-interval", "1s", "ragstream.gateway.outbox.republish-after", "3s")));
+                "ragstream.gateway.outbox.sweep-interval", "1s", "ragstream.gateway.outbox.republish-after", "3s",
+                "ragstream.gateway.outbox.orphan-after", "1h")));
         gateway = new GatewayClient(system.gatewayUrl());
     }
 
@@ -229,6 +230,35 @@ class UploadIT {
                 assertThat(gateway.status(life.id(), life.uploadKey(), id.toString()).text("status")).isEqualTo("indexed"));
         assertThat(query(life, "SELECT count(*) FROM chunks WHERE document_id = '" + id + "' AND content LIKE '%forklift%'"))
                 .containsExactly("1");
+    }
+
+    @Test
+    void stagedFilesNoDocumentRefersToAreDeletedOnceOldAndReferencedOnesStay() throws Exception {
+        Path dir = Files.createDirectories(home.resolve("data/staging").resolve(life.id()));
+        Path orphan = Files.writeString(dir.resolve(java.util.UUID.randomUUID().toString()), "interrupted upload");
+        Path partial = Files.writeString(dir.resolve(java.util.UUID.randomUUID() + "-1.part"), "half an upload");
+        Path young = Files.writeString(dir.resolve(java.util.UUID.randomUUID().toString()), "an upload in progress");
+        java.nio.file.attribute.FileTime twoHoursAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(Duration.ofHours(2)));
+        Files.setLastModifiedTime(orphan, twoHoursAgo);
+        Files.setLastModifiedTime(partial, twoHoursAgo);
+        // an old staged file of a failed document must stay: a redrive converts it again
+        java.util.UUID queuedId = java.util.UUID.randomUUID();
+        Path referenced = Files.writeString(dir.resolve(queuedId.toString()), "# Kept\n\nStill needed.\n");
+        Files.setLastModifiedTime(referenced, twoHoursAgo);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + life.database(), "postgres", "");
+             var ps = c.prepareStatement("""
+                     INSERT INTO documents (id, filename, content_type, size_bytes, sha256, status, version, staged_at)
+                     VALUES (?, 'kept.md', 'text/markdown', 20, repeat('0', 64), 'failed', 1, ?)""")) {
+            ps.setObject(1, queuedId);
+            ps.setString(2, referenced.toUri().toString());
+            ps.executeUpdate();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(orphan) && !Files.exists(partial));
+        assertThat(young).as("younger than orphan-after").exists();
+        assertThat(referenced).as("a failed document may be redriven from it").exists();
+        Files.delete(young);
     }
 
     private static List<String> query(TestTenants.Created t, String sql) {

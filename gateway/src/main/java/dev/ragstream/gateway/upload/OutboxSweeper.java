@@ -4,16 +4,21 @@ import dev.ragstream.gateway.GatewayProperties;
 import dev.ragstream.platform.kafka.EventPublisher;
 import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.metrics.TenantMetrics;
+import dev.ragstream.platform.staging.StagingStore;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.schemas.DocumentUploaded;
+import java.io.IOException;
 import java.net.URI;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +31,8 @@ import org.springframework.stereotype.Component;
  * stopped between committing the row and publishing). Each row is touched before it is published,
  * so it comes round again only after another full period; replicas skip a tenant another replica is
  * sweeping (transaction-scoped advisory lock). Consumers ignore an event whose version is done.
+ * The same sweep deletes the tenant's orphaned staged files: older than
+ * {@code ragstream.gateway.outbox.orphan-after} and referred to by no document that is not deleted.
  */
 @Component
 class OutboxSweeper {
@@ -36,14 +43,16 @@ class OutboxSweeper {
     private final TenantDataSources dataSources;
     private final EventPublisher events;
     private final TenantMetrics metrics;
+    private final StagingStore staging;
     private final GatewayProperties.Outbox settings;
 
     OutboxSweeper(TenantRegistry tenants, TenantDataSources dataSources, EventPublisher events, TenantMetrics metrics,
-                  GatewayProperties gateway) {
+                  StagingStore staging, GatewayProperties gateway) {
         this.tenants = tenants;
         this.dataSources = dataSources;
         this.events = events;
         this.metrics = metrics;
+        this.staging = staging;
         this.settings = gateway.outbox();
     }
 
@@ -53,11 +62,44 @@ class OutboxSweeper {
         for (Tenant tenant : tenants.all()) {
             try {
                 sweep(tenant);
-            } catch (SQLException | RuntimeException e) { // one tenant's outage must not stop the others' sweep
-                log.warn("Tenant {}: outbox sweep failed: {}", tenant.id(), e instanceof SQLException sql
+                deleteOrphans(tenant);
+            } catch (SQLException | IOException | RuntimeException e) { // one tenant's outage must not stop the others' sweep
+                log.warn("Tenant {}: upload sweep failed: {}", tenant.id(), e instanceof SQLException sql
                         ? "SQL state " + sql.getSQLState() : e.toString());
             }
         }
+    }
+
+    /** @return how many orphaned staged files were deleted */
+    int deleteOrphans(Tenant tenant) throws SQLException, IOException {
+        List<URI> old = staging.stagedBefore(tenant.id(), Instant.now().minus(settings.orphanAfter()));
+        if (old.isEmpty()) {
+            return 0;
+        }
+        Set<String> referenced = dataSources.inTransaction(tenant, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT staged_at FROM documents WHERE staged_at = ANY (?) AND status <> 'deleted'")) {
+                ps.setArray(1, c.createArrayOf("text", old.stream().map(URI::toString).toArray()));
+                Set<String> found = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
+                }
+                return found;
+            }
+        });
+        int deleted = 0;
+        for (URI file : old) {
+            if (!referenced.contains(file.toString())) {
+                staging.delete(file);
+                deleted++;
+            }
+        }
+        if (deleted > 0) {
+            log.info("Tenant {}: deleted {} orphaned staged files", tenant.id(), deleted);
+        }
+        return deleted;
     }
 
     /** @return how many events were re-published */

@@ -5,13 +5,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -58,6 +64,24 @@ public final class FileSystemStagingStore implements StagingStore {
     @Override
     public void delete(URI reference) throws IOException {
         Files.deleteIfExists(resolve(reference));
+    }
+
+    @Override
+    public List<URI> stagedBefore(TenantId tenant, Instant cutoff) throws IOException {
+        Path dir = root.resolve(tenant.value());
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<URI> old = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isRegularFile() && attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                    old.add(file.toUri());
+                }
+            }
+        }
+        return old;
     }
 
     private Path resolve(URI reference) throws IOException {

@@ -4,6 +4,8 @@ import dev.ragstream.platform.tenant.TenantId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** Holds uploaded bytes until the document is converted. */
@@ -20,6 +22,9 @@ public interface StagingStore {
 
     /** Deletes a staged copy; a missing one is not an error. */
     void delete(URI reference) throws IOException;
+
+    /** References of the tenant's staged copies (finished or not) last written before {@code cutoff}. */
+    List<URI> stagedBefore(TenantId tenant, Instant cutoff) throws IOException;
 
     /** A staged copy: its reference, size and SHA-256 (hex). */
     record Staged(URI reference, long sizeBytes, String sha256) {
