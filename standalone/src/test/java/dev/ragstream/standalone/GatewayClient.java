@@ -89,6 +89,12 @@ final class GatewayClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("X-API-Key", key).GET());
     }
 
+    /** A POST without a body, with {@code X-API-Key}. */
+    Reply post(String path, String key) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("X-API-Key", key)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** An admin API call: tenant in {@code X-Tenant-ID}, the admin key in {@code X-API-Key}; body may be null. */
     Reply admin(String method, String path, String tenant, String key, String jsonBody) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))

@@ -38,6 +38,7 @@ class UploadIT {
     static TestTenants.Created small;
     static TestTenants.Created full;
     static TestTenants.Created life;
+    static TestTenants.Created bulk;
     static Standalone system;
     static GatewayClient gateway;
 
@@ -48,6 +49,7 @@ class UploadIT {
         small = tenants.create("up-small");
         full = tenants.create("up-full");
         life = tenants.create("up-life");
+        bulk = tenants.create("up-bulk");
         append(small, "MAX_UPLOAD_SIZE_MB=1\n");
         append(full, "MAX_QUEUED_DOCUMENTS=0\n");
         // a quick outbox sweeper: re-published events of documents that did arrive must change nothing
@@ -230,6 +232,38 @@ class UploadIT {
                 assertThat(gateway.status(life.id(), life.uploadKey(), id.toString()).text("status")).isEqualTo("indexed"));
         assertThat(query(life, "SELECT count(*) FROM chunks WHERE document_id = '" + id + "' AND content LIKE '%forklift%'"))
                 .containsExactly("1");
+    }
+
+    @Test
+    void aCancelledJobsUnfinishedDocumentsFailAsCancelledAndNeverReachTheIndex() throws IOException {
+        Object[] entries = new Object[80];
+        for (int i = 0; i < 40; i++) {
+            entries[2 * i] = new ZipEntry("note-" + i + ".md");
+            entries[2 * i + 1] = ("# Note " + i + "\n\nThe bulk note number " + i + " is about crate " + (i * 7) + ".\n")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        GatewayClient.Reply accepted = gateway.upload(bulk.id(), bulk.uploadKey(), List.of(Part.file("bulk.zip", zip(entries))));
+        assertThat(accepted.status()).isEqualTo(202);
+        String job = accepted.text("job_id");
+
+        GatewayClient.Reply cancelled = gateway.post("/upload/jobs/" + job + "/cancel?tenant=" + bulk.id(), bulk.uploadKey());
+        assertThat(cancelled.status()).isEqualTo(200);
+        int count = cancelled.body().path("cancelled").asInt();
+        assertThat(count).as("documents still waiting when the job was cancelled").isPositive();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode progress = gateway.get("/upload/jobs/" + job + "?tenant=" + bulk.id(), bulk.uploadKey()).body();
+            assertThat(progress.path("done").asBoolean()).isTrue();
+        });
+        List<String> outcomes = query(bulk, "SELECT status || ':' || coalesce(reason, '') || ':' || "
+                + "(SELECT count(*) FROM chunks c WHERE c.document_id = d.id) FROM documents d");
+        assertThat(outcomes).hasSize(40).allSatisfy(o -> assertThat(o).matches("indexed::[1-9]\\d*|failed:cancelled:0"));
+        assertThat(outcomes).filteredOn(o -> o.startsWith("failed")).hasSize(count);
+        assertThat(stagedFiles(bulk)).as("cancelled documents' staged copies").isZero();
+        assertThat(gateway.post("/upload/jobs/" + java.util.UUID.randomUUID() + "/cancel?tenant=" + bulk.id(), bulk.uploadKey())
+                .status()).isEqualTo(404);
+        assertThat(gateway.post("/upload/jobs/" + job + "/cancel?tenant=" + life.id(), life.uploadKey()).status())
+                .as("another tenant's job").isEqualTo(404);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.ragstream.gateway.upload;
 
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -157,6 +158,30 @@ class DocumentRows {
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
+            }
+        });
+    }
+
+    /**
+     * Cancels the job's documents that are not indexed yet: {@code failed} with reason
+     * {@code cancelled}, staged copy released.
+     * @return one entry per cancelled document: its staged copy, null when it had none
+     */
+    List<URI> cancel(Tenant tenant, UUID jobId) throws SQLException {
+        return dataSources.inTransaction(tenant, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE documents d SET status = 'failed', reason = 'cancelled', staged_at = NULL, updated_at = now()
+                    FROM (SELECT id, staged_at FROM documents WHERE job_id = ?
+                          AND status IN ('queued', 'converting', 'chunking', 'embedding') FOR UPDATE) old
+                    WHERE d.id = old.id RETURNING old.staged_at""")) {
+                ps.setObject(1, jobId);
+                List<URI> staged = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        staged.add(rs.getString(1) == null ? null : URI.create(rs.getString(1)));
+                    }
+                }
+                return staged;
             }
         });
     }

@@ -12,6 +12,7 @@ import dev.ragstream.schemas.DocumentUploaded;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,9 +129,52 @@ class UploadController {
             job.put("job_id", id.toString());
             job.put("total", docs.size());
             job.put("counts", counts);
-            job.put("done", docs.stream().allMatch(d -> "indexed".equals(d.get("status")) || "failed".equals(d.get("status"))));
+            job.put("done", docs.stream().allMatch(UploadController::finished));
+            eta(docs, Instant.now()).ifPresent(seconds -> job.put("eta_seconds", seconds));
             job.put("documents", docs);
             return job;
+        } catch (SQLException e) {
+            throw ApiException.databaseUnavailable();
+        }
+    }
+
+    private static boolean finished(Map<String, Object> document) {
+        return "indexed".equals(document.get("status")) || "failed".equals(document.get("status"));
+    }
+
+    /**
+     * Seconds until a job is finished at its pace so far (its age per finished document, for each
+     * one left); empty before the first document finishes and after the last.
+     */
+    static java.util.OptionalLong eta(List<Map<String, Object>> documents, Instant now) {
+        long finished = documents.stream().filter(UploadController::finished).count();
+        if (finished == 0 || finished == documents.size()) {
+            return java.util.OptionalLong.empty();
+        }
+        Instant started = documents.stream().map(d -> Instant.parse((String) d.get("created_at"))).min(Instant::compareTo)
+                .orElseThrow();
+        double elapsed = Math.max(0, Duration.between(started, now).toMillis()) / 1000.0;
+        return java.util.OptionalLong.of((long) Math.ceil(elapsed / finished * (documents.size() - finished)));
+    }
+
+    /**
+     * {@code POST /upload/jobs/<id>/cancel}: the job's documents not yet indexed end {@code failed}
+     * with reason {@code cancelled}; a worker busy with one drops it at its next step (each step
+     * checks the document's state), and their staged copies are deleted. Indexed ones stay.
+     */
+    @PostMapping("/upload/jobs/{jobId}/cancel")
+    Map<String, Object> cancel(HttpServletRequest request, @PathVariable String jobId) {
+        Tenant tenant = statusReader(request);
+        ApiException notFound = ApiException.notFound("job-not-found", "Upload job not found");
+        UUID id = uuid(jobId, notFound);
+        try {
+            if (documents.job(tenant, id).isEmpty()) {
+                throw notFound;
+            }
+            List<java.net.URI> staged = documents.cancel(tenant, id);
+            intake.discardReferences(staged);
+            log.info("Tenant {}: upload job {} cancelled", tenant.id(), id);
+            return Map.of("job_id", id.toString(), "cancelled", staged.size());
         } catch (SQLException e) {
             throw ApiException.databaseUnavailable();
         }

@@ -220,11 +220,19 @@ class UploadIntake implements DocumentTypes {
 
     /** Deletes staged copies that will not become documents. */
     void discard(List<Staged> staged) {
-        for (Staged s : staged) {
+        discardReferences(staged.stream().map(s -> s.staged().reference()).toList());
+    }
+
+    /** Deletes staged copies by reference (nulls are skipped); a failure leaves the file to the orphan sweep. */
+    void discardReferences(List<URI> references) {
+        for (URI reference : references) {
+            if (reference == null) {
+                continue;
+            }
             try {
-                staging.delete(s.staged().reference());
+                staging.delete(reference);
             } catch (IOException e) {
-                log.warn("Cannot delete staged copy {}; the orphan sweeper will: {}", s.staged().reference(), e.toString());
+                log.warn("Cannot delete staged copy {}; the orphan sweeper will: {}", reference, e.toString());
             }
         }
     }

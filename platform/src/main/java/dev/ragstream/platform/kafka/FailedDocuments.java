@@ -8,7 +8,9 @@ import java.util.UUID;
 
 /**
  * Marks a document {@code failed} with a reason in its tenant's ragdb when the pipeline gives up
- * on it. Idempotent; never overrides {@code indexed} or {@code deleted}.
+ * on it. Idempotent; never overrides {@code indexed} or {@code deleted}, and a document already
+ * {@code failed} keeps its first reason (e.g. {@code cancelled}: a worker that was still busy with it
+ * does not turn it into another failure).
  */
 public final class FailedDocuments implements PipelineFailures {
 
@@ -31,7 +33,7 @@ public final class FailedDocuments implements PipelineFailures {
             dataSources.inTransaction(tenant.get(), c -> {
                 try (PreparedStatement ps = c.prepareStatement("""
                         UPDATE documents SET status = 'failed', reason = ?, updated_at = now()
-                        WHERE id = ? AND status NOT IN ('indexed', 'deleted')""")) {
+                        WHERE id = ? AND status NOT IN ('indexed', 'deleted', 'failed')""")) {
                     ps.setString(1, reason);
                     ps.setObject(2, documentId);
                     return ps.executeUpdate();
