@@ -175,6 +175,7 @@ class UploadIT {
     void theSameBytesAreADuplicateAndTheSameNameWithNewBytesANewVersion() {
         byte[] v1 = "# Returns\n\nGoods can be returned within 14 days of delivery.\n".getBytes(StandardCharsets.UTF_8);
         byte[] v2 = "# Returns\n\nGoods can be returned within 30 days of delivery, free of charge.\n".getBytes(StandardCharsets.UTF_8);
+        int documentsBefore = documents(life);
         String id = TwoTenantsEndToEndIT.uploadAndAwaitIndexed(gateway, life, "returns.md", v1);
         long stagedBefore = stagedFiles(life);
 
@@ -184,7 +185,7 @@ class UploadIT {
         assertThat(again.text("document_id")).isEqualTo(id);
         assertThat(again.text("existing_status")).isEqualTo("indexed");
         assertThat(again.body().has("job_id")).isFalse();
-        assertThat(documents(life)).isEqualTo(1);
+        assertThat(documents(life)).isEqualTo(documentsBefore + 1);
         assertThat(stagedFiles(life)).as("the duplicate's staged copy is gone").isEqualTo(stagedBefore);
 
         GatewayClient.Reply newer = gateway.upload(life.id(), life.uploadKey(), "returns.md", v2);
@@ -196,9 +197,9 @@ class UploadIT {
             assertThat(status.text("status")).isEqualTo("indexed");
             assertThat(status.body().path("active_version").asInt()).isEqualTo(2);
         });
-        assertThat(query(life, "SELECT DISTINCT version || ':' || (content LIKE '%30 days%') FROM chunks"))
-                .as("only the new version's chunks remain").containsExactly("2:true");
-        assertThat(documents(life)).isEqualTo(1);
+        assertThat(query(life, "SELECT DISTINCT version || ':' || (content LIKE '%30 days%') FROM chunks"
+                + " WHERE document_id = '" + id + "'")).as("only the new version's chunks remain").containsExactly("2:true");
+        assertThat(documents(life)).isEqualTo(documentsBefore + 1);
 
         GatewayClient.Reply twice = gateway.upload(life.id(), life.uploadKey(), List.of(
                 Part.file("a.md", "# A\n\nAlpha notes.\n".getBytes(StandardCharsets.UTF_8)),
@@ -232,6 +233,23 @@ class UploadIT {
                 assertThat(gateway.status(life.id(), life.uploadKey(), id.toString()).text("status")).isEqualTo("indexed"));
         assertThat(query(life, "SELECT count(*) FROM chunks WHERE document_id = '" + id + "' AND content LIKE '%forklift%'"))
                 .containsExactly("1");
+    }
+
+    @Test
+    void uploadsNamingOneJobAreFollowedAsThatJob() {
+        String job = java.util.UUID.randomUUID().toString();
+        for (int i = 0; i < 2; i++) {
+            GatewayClient.Reply reply = gateway.upload(life.id() + "&job=" + job, life.uploadKey(),
+                    "joined-" + i + ".md", ("# Joined " + i + "\n\nPart " + i + " of one import.\n").getBytes(StandardCharsets.UTF_8));
+            assertThat(reply.status()).isEqualTo(202);
+            assertThat(reply.text("job_id")).isEqualTo(job);
+        }
+        JsonNode view = gateway.get("/upload/jobs/" + job + "?tenant=" + life.id(), life.uploadKey()).body();
+        assertThat(view.path("total").asInt()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                gateway.get("/upload/jobs/" + job + "?tenant=" + life.id(), life.uploadKey()).body().path("done").asBoolean());
+        assertThat(gateway.upload(life.id() + "&job=not-a-uuid", life.uploadKey(), "x.md", "# X".getBytes()).status())
+                .isEqualTo(400);
     }
 
     @Test

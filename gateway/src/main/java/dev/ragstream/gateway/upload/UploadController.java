@@ -71,7 +71,7 @@ class UploadController {
         }
         int quota = tenant.getInt("MAX_QUEUED_DOCUMENTS", 1000);
         requireQueueRoom(tenant, quota, 1, List.of());
-        UUID jobId = UUID.randomUUID();
+        UUID jobId = jobOf(request);
         List<UploadIntake.Staged> files = json ? intake.stageUrl(tenant, UrlRequests.jsonUrl(request))
                 : intake.stage(tenant, request, MAX_FILES);
         requireQueueRoom(tenant, quota, files.size(), files);
@@ -135,6 +135,23 @@ class UploadController {
             return job;
         } catch (SQLException e) {
             throw ApiException.databaseUnavailable();
+        }
+    }
+
+    /**
+     * The job an upload joins: {@code ?job=<uuid>} lets a client that sends many files one by one
+     * (such as {@code bin/tenant import}) follow them as one job; else a new one. Jobs live in the
+     * tenant's own database, so a job id never reaches another tenant's documents.
+     */
+    private static UUID jobOf(HttpServletRequest request) {
+        String job = request.getParameter("job");
+        if (job == null || job.isBlank()) {
+            return UUID.randomUUID();
+        }
+        try {
+            return UUID.fromString(job.strip());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-job", "job must be a UUID");
         }
     }
 

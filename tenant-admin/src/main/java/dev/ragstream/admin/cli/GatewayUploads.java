@@ -54,11 +54,12 @@ final class GatewayUploads {
      * @throws IllegalStateException when the gateway cannot be reached at all
      * @throws IOException when this file could not be read or sent (other files may still work)
      */
-    Reply upload(Path file) throws IOException {
+    /** Uploads one file as part of the upload job {@code job} (one job for a whole import). */
+    Reply upload(Path file, UUID job) throws IOException {
         String boundary = "ragstream-" + UUID.randomUUID();
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
                 + filename(file) + "\"\r\nContent-Type: " + contentType(file) + "\r\n\r\n";
-        HttpRequest request = HttpRequest.newBuilder(endpoint("/upload"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint("/upload") + "&job=" + job))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .header("X-API-Key", key)
                 .timeout(Duration.ofMinutes(10))

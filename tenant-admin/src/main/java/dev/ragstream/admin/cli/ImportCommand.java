@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,9 +48,13 @@ final class ImportCommand implements Callable<Integer> {
         }
         Map<String, Path> accepted = new LinkedHashMap<>();
         Map<Path, String> failed = new LinkedHashMap<>();
-        int unchanged = upload(uploads, files, accepted, failed);
+        UUID job = UUID.randomUUID();
+        int unchanged = upload(uploads, job, files, accepted, failed);
         System.out.println("Imported " + accepted.size() + " files (" + (unchanged > 0 ? unchanged + " already there, " : "")
                 + failed.size() + " failed)");
+        if (!accepted.isEmpty()) {
+            System.out.println("Upload job: /upload/jobs/" + job + "?tenant=" + tenant.id());
+        }
         printFailures(failed);
         boolean indexingFailed = false;
         if (gatewayOptions.wait && !accepted.isEmpty()) {
@@ -62,13 +67,14 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     /** @return how many files the tenant already had (same bytes): nothing to import for them */
-    private int upload(GatewayUploads uploads, List<Path> files, Map<String, Path> accepted, Map<Path, String> failed) {
+    private int upload(GatewayUploads uploads, UUID job, List<Path> files, Map<String, Path> accepted,
+                       Map<Path, String> failed) {
         ProgressBar progress = new ProgressBar(System.err, cli.terminal.redrawable(), files.size());
         int unchanged = 0;
         try {
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
-                GatewayUploads.Reply reply = uploadOne(uploads, file);
+                GatewayUploads.Reply reply = uploadOne(uploads, file, job);
                 if (reply.accepted()) {
                     accepted.put(reply.documentId(), file);
                 } else if (reply.duplicate()) {
@@ -87,9 +93,9 @@ final class ImportCommand implements Callable<Integer> {
         return unchanged;
     }
 
-    private static GatewayUploads.Reply uploadOne(GatewayUploads uploads, Path file) {
+    private static GatewayUploads.Reply uploadOne(GatewayUploads uploads, Path file, UUID job) {
         try {
-            return uploads.upload(file);
+            return uploads.upload(file, job);
         } catch (IOException e) {
             return new GatewayUploads.Reply(0, null, null, GatewayUploads.reason(e));
         }

@@ -54,7 +54,12 @@ class ImportIT {
         Result result = importing(single.toString(), docs.toString());
 
         assertThat(result.exit()).as(result.toString()).isZero();
-        assertThat(result.out()).isEqualTo("Imported 3 files (0 failed)" + System.lineSeparator());
+        assertThat(result.out().lines()).hasSize(2).first().isEqualTo("Imported 3 files (0 failed)");
+        assertThat(result.out().lines().skip(1).findFirst().orElseThrow())
+                .matches("Upload job: /upload/jobs/[0-9a-f-]{36}\\?tenant=" + id);
+        assertThat(gateway.requests).filteredOn(r -> r.startsWith("POST /upload"))
+                .as("one job for the whole import").hasSize(3).extracting(r -> r.replaceAll(".*&job=", "")).containsOnly(
+                        result.out().lines().skip(1).findFirst().orElseThrow().replaceAll(".*/jobs/([0-9a-f-]{36}).*", "$1"));
         assertThat(gateway.received).extracting(LocalGateway.Received::filename)
                 .containsExactly("zebra.html", "questions %222024%22.txt", "handbook.md");
         assertThat(gateway.received).extracting(received -> new String(received.content()))
@@ -72,7 +77,8 @@ class ImportIT {
         Result result = importing(small.toString(), big.toString());
 
         assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.out().lines()).containsExactly("Imported 1 files (1 failed)", "Failed:",
+        assertThat(result.out().lines().filter(l -> !l.startsWith("Upload job: ")))
+                .containsExactly("Imported 1 files (1 failed)", "Failed:",
                 "  " + big + ": File exceeds the maximum upload size of 1 KB");
         assertThat(gateway.received).extracting(LocalGateway.Received::filename).containsExactly("small.txt");
     }
@@ -85,7 +91,8 @@ class ImportIT {
         Result result = importing("--wait", first.toString(), copy.toString());
 
         assertThat(result.exit()).as(result.toString()).isZero();
-        assertThat(result.out().lines()).containsExactly("Imported 1 files (1 already there, 0 failed)",
+        assertThat(result.out().lines().filter(l -> !l.startsWith("Upload job: ")))
+                .containsExactly("Imported 1 files (1 already there, 0 failed)",
                 "Indexed 1 documents (0 failed)");
     }
 
@@ -97,7 +104,8 @@ class ImportIT {
         Result result = importing("--wait", good.toString(), broken.toString());
 
         assertThat(result.exit()).as(result.toString()).isEqualTo(1);
-        assertThat(result.out().lines()).containsExactly("Imported 2 files (0 failed)", "Indexed 1 documents (1 failed)",
+        assertThat(result.out().lines().filter(l -> !l.startsWith("Upload job: ")))
+                .containsExactly("Imported 2 files (0 failed)", "Indexed 1 documents (1 failed)",
                 "Failed:", "  " + broken + ": unsupported_type");
         assertThat(result.err().lines()).endsWith("[####################] 2/2 indexed or failed");
         assertThat(gateway.requests).filteredOn(request -> request.startsWith("GET /upload/status/"))

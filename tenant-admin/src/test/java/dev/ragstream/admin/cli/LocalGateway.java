@@ -60,7 +60,9 @@ final class LocalGateway implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             requests.add(exchange.getRequestMethod() + " " + path + "?" + exchange.getRequestURI().getQuery());
-            if (!("tenant=" + tenant).equals(exchange.getRequestURI().getQuery())) {
+            String query = exchange.getRequestURI().getQuery();
+            if (!(("tenant=" + tenant).equals(query) || query.matches("tenant=" + java.util.regex.Pattern.quote(tenant)
+                    + "&job=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"))) {
                 problem(exchange, 404, "tenant-not-found", "Tenant not found");
             } else if (!key.equals(exchange.getRequestHeaders().getFirst("X-API-Key"))) {
                 problem(exchange, 401, "unauthorized", exchange.getRequestHeaders().containsKey("X-API-Key")
