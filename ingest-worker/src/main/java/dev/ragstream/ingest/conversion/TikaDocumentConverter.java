@@ -19,6 +19,8 @@ import org.apache.tika.mime.MediaType;
 import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
+import org.apache.tika.parser.ParserDecorator;
+import org.xml.sax.ContentHandler;
 import org.xml.sax.SAXException;
 
 /**
@@ -32,15 +34,30 @@ public final class TikaDocumentConverter implements DocumentConverter {
 
     private static final Pattern PAGE_MARKERS = Pattern.compile("(?m)^<!-- page \\d+ -->$");
 
+    static final int MAX_EMBEDDED = 100;
+    static final int MAX_EMBEDDED_DEPTH = 3;
+
     private final AutoDetectParser parser = new AutoDetectParser();
     private final int maxChars;
+    private final int maxEmbedded;
+    private final int maxDepth;
 
     /** @param maxChars most characters kept from one document; the rest is cut and the cut recorded */
     public TikaDocumentConverter(int maxChars) {
+        this(maxChars, MAX_EMBEDDED, MAX_EMBEDDED_DEPTH);
+    }
+
+    /**
+     * @param maxEmbedded embedded documents (attachments, OLE objects …) parsed at most; the rest are skipped
+     * @param maxDepth    how deep embedded documents nest at most (an attachment of an attachment is depth 2)
+     */
+    TikaDocumentConverter(int maxChars, int maxEmbedded, int maxDepth) {
         if (maxChars < 1) {
             throw new IllegalArgumentException("maxChars must be positive");
         }
         this.maxChars = maxChars;
+        this.maxEmbedded = maxEmbedded;
+        this.maxDepth = maxDepth;
     }
 
     @Override
@@ -72,7 +89,8 @@ public final class TikaDocumentConverter implements DocumentConverter {
             throws IOException, TikaException, SAXException {
         MarkdownContentHandler handler = new MarkdownContentHandler(maxChars);
         ParseContext context = new ParseContext();
-        context.set(Parser.class, parser);
+        EmbeddedLimits embedded = new EmbeddedLimits(parser, maxEmbedded, maxDepth);
+        context.set(Parser.class, embedded);
         parser.parse(in, handler, metadata, context);
         String markdown = handler.markdown();
         if (PAGE_MARKERS.matcher(markdown).replaceAll("").isBlank()) {
@@ -88,6 +106,9 @@ public final class TikaDocumentConverter implements DocumentConverter {
             markdown = "# " + title.strip().replaceAll("\\s+", " ") + "\n\n" + markdown;
         }
         Map<String, String> described = describe(metadata, handler.truncated());
+        if (embedded.reached) {
+            described.put("embedded_limit_reached", "true");
+        }
         if (handler.pages() > 0) {
             described.put("pages", String.valueOf(handler.pages()));
         }
@@ -153,6 +174,40 @@ public final class TikaDocumentConverter implements DocumentConverter {
     private static void put(Map<String, String> out, String key, String value) {
         if (value != null && !value.isBlank()) {
             out.put(key, value.strip());
+        }
+    }
+
+    /**
+     * The parser embedded documents are handed to: parses at most {@code maxCount} of them, nested
+     * at most {@code maxDepth} deep, and skips the others (noting that it did). One per document.
+     */
+    private static final class EmbeddedLimits extends ParserDecorator {
+        private final int maxCount;
+        private final int maxDepth;
+        private int count;
+        private int depth;
+        private boolean reached;
+
+        EmbeddedLimits(Parser parser, int maxCount, int maxDepth) {
+            super(parser);
+            this.maxCount = maxCount;
+            this.maxDepth = maxDepth;
+        }
+
+        @Override
+        public void parse(InputStream stream, ContentHandler handler, Metadata metadata, ParseContext context)
+                throws IOException, SAXException, TikaException {
+            if (count >= maxCount || depth >= maxDepth) {
+                reached = true;
+                return;
+            }
+            count++;
+            depth++;
+            try {
+                super.parse(stream, handler, metadata, context);
+            } finally {
+                depth--;
+            }
         }
     }
 }

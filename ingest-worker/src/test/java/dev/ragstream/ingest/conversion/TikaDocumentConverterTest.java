@@ -114,6 +114,44 @@ class TikaDocumentConverterTest {
     }
 
     @Test
+    void embeddedDocumentsAreParsedUpToACountAndADepth() {
+        String inner = mime("Inner", "inner body", attachment("deep.txt", "deepest walrus"));
+        String mail = mime("Outer", "outer body", attachment("one.txt", "first alpha"), attachment("two.txt", "second beta"),
+                "Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"inner.eml\"\r\n\r\n" + inner);
+
+        ConvertedDocument all = new TikaDocumentConverter(1_000_000)
+                .convert(new java.io.ByteArrayInputStream(mail.getBytes(StandardCharsets.UTF_8)), "mail.eml", "message/rfc822");
+        assertThat(all.markdown()).contains("outer body", "first alpha", "second beta", "inner body", "deepest walrus");
+        assertThat(all.metadata()).doesNotContainKey("embedded_limit_reached");
+
+        ConvertedDocument twoShallow = new TikaDocumentConverter(1_000_000, 2, 1)
+                .convert(new java.io.ByteArrayInputStream(mail.getBytes(StandardCharsets.UTF_8)), "mail.eml", "message/rfc822");
+        assertThat(twoShallow.markdown()).contains("outer body", "first alpha", "second beta")
+                .doesNotContain("inner body", "deepest walrus");
+        assertThat(twoShallow.metadata()).containsEntry("embedded_limit_reached", "true");
+
+        ConvertedDocument oneLevel = new TikaDocumentConverter(1_000_000, 10, 1)
+                .convert(new java.io.ByteArrayInputStream(mail.getBytes(StandardCharsets.UTF_8)), "mail.eml", "message/rfc822");
+        assertThat(oneLevel.markdown()).contains("inner body").doesNotContain("deepest walrus");
+    }
+
+    private static String mime(String subject, String body, String... parts) {
+        String boundary = "b-" + subject;
+        StringBuilder mail = new StringBuilder("From: a@example.com\r\nTo: b@example.com\r\nSubject: " + subject
+                + "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n--" + boundary
+                + "\r\nContent-Type: text/plain\r\n\r\n" + body + "\r\n");
+        for (String part : parts) {
+            mail.append("--").append(boundary).append("\r\n").append(part).append("\r\n");
+        }
+        return mail.append("--").append(boundary).append("--\r\n").toString();
+    }
+
+    private static String attachment(String name, String text) {
+        return "Content-Type: text/plain; name=\"" + name + "\"\r\nContent-Disposition: attachment; filename=\"" + name
+                + "\"\r\n\r\n" + text;
+    }
+
+    @Test
     void aTitleThatIsNotInTheTextHeadsIt() {
         String mail = "From: a@example.com\r\nTo: b@example.com\r\nSubject: Shipment delayed\r\n"
                 + "Content-Type: text/plain; charset=UTF-8\r\n\r\nThe tugboat is late.\r\n";
