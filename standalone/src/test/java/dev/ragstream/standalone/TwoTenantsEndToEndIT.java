@@ -197,6 +197,10 @@ class TwoTenantsEndToEndIT {
             assertThat(new String(record.headers().lastHeader("dlt-reason").value())).isEqualTo("no_extractable_text");
             assertThat(new String(record.headers().lastHeader("tenant-id").value())).isEqualTo(acme.id());
         }
+        String ingestMetrics = new GatewayClient("http://127.0.0.1:" + system.port(Standalone.Service.INGEST_WORKER))
+                .get("/actuator/prometheus").text("raw");
+        assertThat(ingestMetrics).containsPattern("ragstream_dead_letters_total\\{[^}]*reason=\"no_extractable_text\"[^}]*"
+                + "tenant=\"" + acme.id() + "\"[^}]*topic=\"rag.uploads.v1\"");
     }
 
     @Test

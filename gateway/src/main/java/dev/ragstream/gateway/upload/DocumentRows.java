@@ -44,9 +44,15 @@ class DocumentRows {
      * URL import of the same URL) becomes that document's next version: its current version keeps
      * answering until the new one is indexed. Identical contents and names are serialised across
      * concurrent uploads by transaction-scoped advisory locks.
+     * @throws QueueFullException when more than {@code quota} documents would then be waiting
      */
-    List<Recorded> record(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, Instant acceptedAt) throws SQLException {
+    List<Recorded> record(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, Instant acceptedAt, int quota)
+            throws SQLException, QueueFullException {
         return dataSources.inTransaction(tenant, c -> {
+            int inFlight = inFlight(c);
+            if (inFlight + files.size() > quota) {
+                throw new QueueFullException(inFlight);
+            }
             List<Recorded> recorded = new ArrayList<>();
             for (UploadIntake.Staged file : files) {
                 String source = file.sourceUrl() == null ? "upload" : "url";
@@ -152,14 +158,30 @@ class DocumentRows {
 
     /** Documents of the tenant still waiting for or in the pipeline. */
     int inFlight(Tenant tenant) throws SQLException {
-        return dataSources.inTransaction(tenant, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT count(*) FROM documents WHERE status IN ('queued', 'converting', 'chunking', 'embedding')");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        });
+        return dataSources.inTransaction(tenant, DocumentRows::inFlight);
+    }
+
+    private static int inFlight(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM documents WHERE status IN ('queued', 'converting', 'chunking', 'embedding')");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Recording the files would take the tenant's queue over its quota; nothing was recorded. */
+    static final class QueueFullException extends RuntimeException {
+        private final int inFlight;
+
+        QueueFullException(int inFlight) {
+            super(null, null, false, false);
+            this.inFlight = inFlight;
+        }
+
+        int inFlight() {
+            return inFlight;
+        }
     }
 
     /**

@@ -74,11 +74,13 @@ class UploadController {
         UUID jobId = jobOf(request);
         List<UploadIntake.Staged> files = json ? intake.stageUrl(tenant, UrlRequests.jsonUrl(request))
                 : intake.stage(tenant, request, MAX_FILES);
-        requireQueueRoom(tenant, quota, files.size(), files);
         Instant acceptedAt = Instant.now();
         List<DocumentRows.Recorded> recorded;
         try {
-            recorded = documents.record(tenant, jobId, files, acceptedAt);
+            recorded = documents.record(tenant, jobId, files, acceptedAt, quota);
+        } catch (DocumentRows.QueueFullException e) {
+            intake.discard(files);
+            throw queueFull(e.inFlight(), quota);
         } catch (SQLException e) {
             intake.discard(files);
             // the SQL state only: the driver's message repeats the row's values
@@ -214,9 +216,13 @@ class UploadController {
         }
         if (inFlight + adding > quota) {
             intake.discard(staged);
-            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "queue-full", "Too many documents are waiting to be indexed ("
-                    + inFlight + " of " + quota + "); please retry later", 30);
+            throw queueFull(inFlight, quota);
         }
+    }
+
+    private static ApiException queueFull(int inFlight, int quota) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "queue-full", "Too many documents are waiting to be indexed ("
+                + inFlight + " of " + quota + "); please retry later", 30);
     }
 
     private Map<String, Object> answer(Tenant tenant, UUID jobId, List<DocumentRows.Recorded> recorded) {

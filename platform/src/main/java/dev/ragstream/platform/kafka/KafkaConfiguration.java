@@ -1,7 +1,9 @@
 package dev.ragstream.platform.kafka;
 
 import dev.ragstream.platform.PlatformProperties;
+import dev.ragstream.platform.metrics.TenantMetrics;
 import dev.ragstream.platform.tenant.TenantDataSources;
+import dev.ragstream.platform.tenant.TenantId;
 import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +97,7 @@ public class KafkaConfiguration {
 
     @Bean
     CommonErrorHandler ragstreamErrorHandler(KafkaTemplate<String, String> kafka, PipelineFailures failures,
-                                             PlatformProperties properties) {
+                                             PlatformProperties properties, TenantMetrics metrics) {
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafka,
                 (record, e) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
         deadLetters.setHeadersFunction((record, e) -> {
@@ -110,6 +112,10 @@ public class KafkaConfiguration {
         backOff.setMaxInterval(retry.maxInterval().toMillis());
         DefaultErrorHandler handler = new DefaultErrorHandler((record, e) -> {
             deadLetters.accept(record, e);
+            String tenant = MdcRecordInterceptor.header(record, Topics.HEADER_TENANT_ID);
+            // ragstream_dead_letters_total{tenant,topic,reason}: what operators alert on
+            metrics.count("dead.letters", tenant == null || !TenantId.isValid(tenant) ? "unknown" : tenant,
+                    "topic", record.topic(), "reason", reason(e));
             markFailed(record, reason(e), failures);
         }, backOff);
         handler.addNotRetryableExceptions(PermanentException.class);
