@@ -35,7 +35,17 @@ public final class GatewayBenchmark {
     private GatewayBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable e) { // the services' threads would keep the JVM alive: end it with the failure
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         int uploadsPerClient = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path home = Files.createTempDirectory("ragstream-bench");
@@ -76,7 +86,6 @@ public final class GatewayBenchmark {
             TestDatabase.dropRole(chatApp);
             TestDatabase.dropRole(chatOwner);
         }
-        System.exit(0);
     }
 
     private static Standalone provisionAndStart(Path home, Path envFile, Map<String, String> properties) throws Exception {
@@ -133,6 +142,16 @@ public final class GatewayBenchmark {
         uploadRound(gateway, tenant, key, clients, perClient, files, Collections.synchronizedList(new ArrayList<>()));
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong UPLOADS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A copy of {@code template} whose last bytes are {@code n}: every upload is new bytes, never a duplicate. */
+    private static byte[] unique(byte[] template, long n) {
+        byte[] file = template.clone();
+        byte[] stamp = (" upload " + n + ".").getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(stamp, 0, file, file.length - stamp.length, stamp.length);
+        return file;
+    }
+
     /** @return the seconds the round took */
     private static double uploadRound(String gateway, String tenant, String key, int clients, int perClient, List<byte[]> files,
                                       List<Long> latencies) throws Exception {
@@ -143,7 +162,7 @@ public final class GatewayBenchmark {
             int client = c;
             done.add(pool.submit(() -> {
                 for (int i = 0; i < perClient; i++) {
-                    byte[] file = files.get((client + i) % files.size());
+                    byte[] file = unique(files.get((client + i) % files.size()), UPLOADS.incrementAndGet());
                     long t0 = System.nanoTime();
                     int status = upload(gateway, tenant, key, file);
                     latencies.add(System.nanoTime() - t0);
