@@ -34,7 +34,10 @@ public final class FileSystemStagingStore implements StagingStore {
 
     @Override
     public Staged stage(TenantId tenant, UUID documentId, InputStream content, long maxBytes) throws IOException {
-        Path dir = Files.createDirectories(root.resolve(tenant.value()));
+        Path dir = root.resolve(tenant.value());
+        if (!Files.isDirectory(dir)) { // checked first: createDirectories throws and catches internally when it exists
+            Files.createDirectories(dir);
+        }
         Path target = dir.resolve(documentId.toString());
         Path partial = Files.createTempFile(dir, documentId + "-", ".part");
         MessageDigest sha256 = sha256();

@@ -135,6 +135,46 @@ public final class GatewayBenchmark {
         System.out.printf("upload accept, 100 KB files, %d concurrent clients (workers paused): p50 %.1f ms, p99 %.1f ms (n=%d, %.0f uploads/s)%n",
                 clients, percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6, latencies.size(),
                 latencies.size() / seconds);
+        drainOnlyCeiling(tenant, key, clients, perClient, files);
+    }
+
+    /**
+     * The same clients against an endpoint that only reads the request body and answers 202 (a bare
+     * Tomcat in this JVM): what this machine allows before the gateway does any work of its own.
+     */
+    private static void drainOnlyCeiling(String tenant, String key, int clients, int perClient, List<byte[]> files)
+            throws Exception {
+        org.apache.catalina.startup.Tomcat tomcat = new org.apache.catalina.startup.Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("ragstream-bench-tomcat").toString());
+        org.apache.catalina.connector.Connector connector = new org.apache.catalina.connector.Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        org.apache.catalina.Context context = tomcat.addContext("", null);
+        org.apache.catalina.startup.Tomcat.addServlet(context, "drain", new jakarta.servlet.http.HttpServlet() {
+            @Override
+            protected void doPost(jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
+                    throws java.io.IOException {
+                request.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                response.setStatus(202);
+                response.setContentType("application/json");
+                response.getWriter().write("{\"status\":\"queued\"}");
+            }
+        });
+        context.addServletMappingDecoded("/upload", "drain");
+        tomcat.start();
+        try {
+            String url = "http://127.0.0.1:" + connector.getLocalPort();
+            uploadRound(url, tenant, key, clients, perClient * 3, files);
+            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+            double seconds = uploadRound(url, tenant, key, clients, perClient, files, latencies);
+            System.out.printf("upload accept ceiling of this machine (a bare Tomcat endpoint that only reads the body, same clients):"
+                            + " p50 %.1f ms, p99 %.1f ms (n=%d, %.0f uploads/s)%n", percentile(latencies, 50) / 1e6,
+                    percentile(latencies, 99) / 1e6, latencies.size(), latencies.size() / seconds);
+        } finally {
+            tomcat.stop();
+            tomcat.destroy();
+        }
     }
 
     private static void uploadRound(String gateway, String tenant, String key, int clients, int perClient, List<byte[]> files)
