@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ragstream.ingest.IngestWorkerApplication;
+import dev.ragstream.schemas.DocumentUploaded;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,11 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills the ingest worker (a separate JVM, {@code kill -9}) 20 times at random moments while
  * documents flow — before, during and after its database commits and offset commits — restarting it
  * each time, and checks that every document ends indexed exactly once: one version, each chunk
- * index once, the recorded chunk count equal to the rows.
+ * index once, the recorded chunk count equal to the rows. The first {@value #GAP_KILLS} runs commit
+ * their offsets only every ten minutes, so each of those kills lands after database commits whose
+ * offsets were never committed: the gap between the two commits, every time.
  */
 class IngestWorkerCrashIT {
 
     private static final int KILLS = 20;
+    private static final int GAP_KILLS = 5;
+    /** Documents the ingest worker is done with: their chunks are handed on to the embed worker. */
+    private static final String HANDED_ON = "SELECT count(*) FROM documents WHERE status IN ('embedding', 'indexed')";
 
     @TempDir
     static Path home;
@@ -72,12 +80,23 @@ class IngestWorkerCrashIT {
                 ids.add(reply.text("document_id"));
             }
             int before = progress();
-            Process worker = startIngestWorker(kills);
-            // a random moment once the worker is at work: after 1–4 more steps of any document
-            int steps = 1 + random.nextInt(4);
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(5 + random.nextInt(40)))
-                    .until(() -> progress() >= before + steps);
+            long committedBefore = committedOffsets();
+            boolean inTheGap = kills < GAP_KILLS;
+            Process worker = inTheGap ? startIngestWorker(kills, "--spring.kafka.listener.ack-mode=time",
+                    "--spring.kafka.listener.ack-time=10m") : startIngestWorker(kills);
+            if (inTheGap) { // once the worker has finished a document (its whole upload event) since it started
+                int handedOn = count(HANDED_ON);
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> count(HANDED_ON) > handedOn);
+            } else { // a random moment once the worker is at work: after 1–4 more steps of any document
+                int steps = 1 + random.nextInt(4);
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(5 + random.nextInt(40)))
+                        .until(() -> progress() >= before + steps);
+            }
             worker.destroyForcibly().waitFor();
+            if (inTheGap) { // database commits happened, and not one offset commit
+                assertThat(committedOffsets()).isEqualTo(committedBefore);
+            }
             kills++;
         }
 
@@ -99,6 +118,16 @@ class IngestWorkerCrashIT {
             assertThat(stats[3]).as("highest index of %s", id).isEqualTo(stats[0] - 1);
             assertThat(stats[4]).as("versions of %s", id).isEqualTo(1);
         });
+    }
+
+    /** The sum of the ingest worker's committed offsets on the upload topic. */
+    private static long committedOffsets() throws Exception {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets("ingest-worker").partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(DocumentUploaded.TOPIC) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+        }
     }
 
     /** Per document: chunk rows, recorded chunk_count, distinct chunk indexes, highest index, versions. */
@@ -134,8 +163,8 @@ class IngestWorkerCrashIT {
     }
 
     /** The worker as its own process, so it can really be killed. */
-    private static Process startIngestWorker(int run) throws IOException {
-        return WorkerProcess.start(IngestWorkerApplication.class, system, tenants, home, "ingest-worker-" + run);
+    private static Process startIngestWorker(int run, String... arguments) throws IOException {
+        return WorkerProcess.start(IngestWorkerApplication.class, system, tenants, home, "ingest-worker-" + run, arguments);
     }
 
     /** A unique log of a dozen paragraphs, so each document yields several chunks. */

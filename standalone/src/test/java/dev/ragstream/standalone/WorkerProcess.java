@@ -14,12 +14,12 @@ final class WorkerProcess {
     /**
      * Starts {@code application}'s main class against the system's broker, tenants and staging
      * directory, with a short Kafka session so a killed worker's partitions move on within seconds.
-     * Output goes to {@code home/<logName>.log}.
+     * Output goes to {@code home/<logName>.log}; {@code extraArguments} are further Spring arguments.
      */
-    static Process start(Class<?> application, Standalone system, TestTenants tenants, Path home, String logName)
-            throws IOException {
+    static Process start(Class<?> application, Standalone system, TestTenants tenants, Path home, String logName,
+                         String... extraArguments) throws IOException {
         Path log = home.resolve(logName + ".log");
-        List<String> command = List.of(
+        List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 application.getName(),
@@ -29,7 +29,8 @@ final class WorkerProcess {
                 "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
                 "--ragstream.platform.tenants-dir=" + tenants.dir().toAbsolutePath(),
                 "--ragstream.platform.staging-dir=" + home.resolve("data/staging").toAbsolutePath(),
-                "--ragstream.platform.internal-secret=crash-test-internal-secret");
+                "--ragstream.platform.internal-secret=crash-test-internal-secret"));
+        command.addAll(List.of(extraArguments));
         Files.createDirectories(log.getParent());
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

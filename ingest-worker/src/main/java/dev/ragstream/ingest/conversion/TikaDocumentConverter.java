@@ -5,14 +5,21 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import org.apache.tika.exception.EncryptedDocumentException;
 import org.apache.tika.exception.TikaException;
 import org.apache.tika.exception.UnsupportedFormatException;
+import org.apache.tika.io.TemporaryResources;
+import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.mime.MediaType;
@@ -25,7 +32,10 @@ import org.xml.sax.SAXException;
 
 /**
  * Converts with Apache Tika's auto-detecting parser. Markdown and plain text pass through as
- * they are (they already are markdown); everything else is rebuilt from Tika's XHTML.
+ * they are (they already are markdown); everything else is rebuilt from Tika's XHTML. A ZIP-based
+ * document (DOCX, PPTX, XLSX, ODT, EPUB) is inflated once, counting, before it is parsed: no entry
+ * may expand more than {@value #MAX_INFLATE_RATIO} times its compressed size (past its first
+ * megabyte), nor all entries together past {@value #MAX_INFLATED_MB} MB.
  */
 public final class TikaDocumentConverter implements DocumentConverter {
 
@@ -36,6 +46,9 @@ public final class TikaDocumentConverter implements DocumentConverter {
 
     static final int MAX_EMBEDDED = 100;
     static final int MAX_EMBEDDED_DEPTH = 3;
+    static final int MAX_INFLATE_RATIO = 100;
+    static final int MAX_INFLATED_MB = 1024;
+    private static final long RATIO_GRACE_BYTES = 1024 * 1024;
 
     private final AutoDetectParser parser = new AutoDetectParser();
     private final int maxChars;
@@ -91,7 +104,13 @@ public final class TikaDocumentConverter implements DocumentConverter {
         ParseContext context = new ParseContext();
         EmbeddedLimits embedded = new EmbeddedLimits(parser, maxEmbedded, maxDepth);
         context.set(Parser.class, embedded);
-        parser.parse(in, handler, metadata, context);
+        try (TemporaryResources temporary = new TemporaryResources()) {
+            TikaInputStream tika = TikaInputStream.get(in, temporary, metadata);
+            if (isZip(tika)) {
+                requireSaneCompression(tika.getPath(), name); // spools to a file, which the parser then reads too
+            }
+            parser.parse(tika, handler, metadata, context);
+        }
         String markdown = handler.markdown();
         if (PAGE_MARKERS.matcher(markdown).replaceAll("").isBlank()) {
             MediaType detected = MediaType.parse(metadata.get(Metadata.CONTENT_TYPE));
@@ -113,6 +132,45 @@ public final class TikaDocumentConverter implements DocumentConverter {
             described.put("pages", String.valueOf(handler.pages()));
         }
         return new ConvertedDocument(markdown, described);
+    }
+
+    private static boolean isZip(InputStream in) throws IOException {
+        in.mark(4);
+        byte[] head = in.readNBytes(4);
+        in.reset();
+        return head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+    }
+
+    /**
+     * Inflates every entry of the archive into nothing, counting: refuses a zip bomb before a
+     * parser holds any of it. Sizes the archive declares are not trusted; only inflated bytes count.
+     */
+    static void requireSaneCompression(Path archive, String name) throws IOException {
+        long total = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
+                ZipEntry entry = entries.nextElement();
+                long compressed = Math.max(1, entry.getCompressedSize());
+                long inflated = 0;
+                try (InputStream in = zip.getInputStream(entry)) {
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        inflated += n;
+                        total += n;
+                        if (inflated > RATIO_GRACE_BYTES && inflated > MAX_INFLATE_RATIO * compressed) {
+                            throw new PermanentException("compression_ratio_exceeded", "an entry of " + name
+                                    + " expands more than " + MAX_INFLATE_RATIO + " times its compressed size");
+                        }
+                        if (total > MAX_INFLATED_MB * 1024L * 1024) {
+                            throw new PermanentException("compression_ratio_exceeded", name + " expands to more than "
+                                    + MAX_INFLATED_MB + " MB");
+                        }
+                    }
+                }
+            }
+        } catch (ZipException e) {
+            throw new PermanentException("corrupt_document", "cannot read the archive " + name + ": " + e.getMessage(), e);
+        }
     }
 
     private ConvertedDocument plainText(InputStream in, Metadata metadata) throws IOException {

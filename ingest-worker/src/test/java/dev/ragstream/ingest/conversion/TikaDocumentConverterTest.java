@@ -222,6 +222,18 @@ class TikaDocumentConverterTest {
     }
 
     @Test
+    void anArchiveThatInflatesFarBeyondItsCompressedSizeIsRefusedBeforeParsing() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("content.xml"));
+            zip.write(new byte[8 << 20]); // 8 MB of zeros: about 8 KB compressed
+            zip.closeEntry();
+        }
+
+        assertRejected(out.toByteArray(), "bomb.odt", null).isEqualTo("compression_ratio_exceeded");
+    }
+
+    @Test
     void binaryGarbageDeclaredAsTextIsRejectedAsUnsupported() {
         byte[] garbage = new byte[4000];
         new Random(42).nextBytes(garbage);

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ContainerCustomizer;
@@ -62,9 +63,15 @@ public class KafkaConfiguration {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
     }
 
+    /** Offsets committed per record, unless {@code spring.kafka.listener.ack-mode} says otherwise. */
     @Bean
-    ContainerCustomizer<String, String, ConcurrentMessageListenerContainer<String, String>> ragstreamContainerDefaults() {
-        return container -> container.getContainerProperties().setAckMode(ContainerProperties.AckMode.RECORD);
+    ContainerCustomizer<String, String, ConcurrentMessageListenerContainer<String, String>> ragstreamContainerDefaults(
+            KafkaProperties kafka) {
+        return container -> {
+            if (kafka.getListener().getAckMode() == null) {
+                container.getContainerProperties().setAckMode(ContainerProperties.AckMode.RECORD);
+            }
+        };
     }
 
     @Bean

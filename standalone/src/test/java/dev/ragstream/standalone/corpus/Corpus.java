@@ -85,7 +85,8 @@ public final class Corpus {
                 new Case("xxe.docx", docxWithExternalEntity(), Outcome.failed("corrupt_document"), List.of(), List.of(PASSWD)),
                 new Case("laughs.docx", docxWithBillionLaughs(), Outcome.failed("corrupt_document"), List.of(), List.of("lollollol")),
                 new Case("laughs.xml", billionLaughsXml(), Outcome.refused(415), List.of(), List.of()),
-                new Case("bomb.zip", zipBomb(), Outcome.refused(413), List.of(), List.of()));
+                new Case("bomb.zip", zipBomb(), Outcome.refused(413), List.of(), List.of()),
+                new Case("bomb.docx", docxBomb(), Outcome.failed("compression_ratio_exceeded"), List.of(), List.of()));
     }
 
     static byte[] textPdf() {
@@ -327,6 +328,29 @@ public final class Corpus {
             zip.putNextEntry(new ZipEntry("zeros.txt"));
             byte[] zeros = new byte[1 << 20];
             for (int i = 0; i < 1024; i++) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+            zip.finish();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A DOCX that also holds 200 MB of zeros compressed to about 200 KB (a part no parser would read). */
+    static byte[] docxBomb() {
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(docx()));
+             ByteArrayOutputStream out = new ByteArrayOutputStream(); ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                zip.putNextEntry(new ZipEntry(entry.getName()));
+                zip.write(in.readAllBytes());
+                zip.closeEntry();
+            }
+            zip.setLevel(9);
+            zip.putNextEntry(new ZipEntry("word/media/padding.bin"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 200; i++) {
                 zip.write(zeros);
             }
             zip.closeEntry();
