@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DatabaseProvisionerIT {
 
     /** The newest ragdb migration (db/ragdb/V2__upload_jobs.sql). */
-    private static final String LATEST_RAGDB = "2";
+    private static final String LATEST_RAGDB = "3";
 
     private static final List<String> databases = Collections.synchronizedList(new ArrayList<>());
     private static final List<String> roles = Collections.synchronizedList(new ArrayList<>());
@@ -87,14 +88,15 @@ class DatabaseProvisionerIT {
         try (Connection admin = adminTo(target.database())) {
             assertThat(strings(admin, "SELECT extname FROM pg_extension")).contains("vector");
             assertThat(strings(admin, "SELECT tablename || ':' || tableowner FROM pg_tables WHERE schemaname = 'public'"))
-                    .containsExactlyInAnyOrder(owned(target, "documents", "chunks", "chat_sessions", "chat_messages",
-                            "embedding_generations", "flyway_schema_history"));
+                    .containsExactlyInAnyOrder(owned(target, "documents", "chunks", "chunk_vectors", "chat_sessions",
+                            "chat_messages", "embedding_generations", "flyway_schema_history"));
             assertThat(strings(admin, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
-                    + " WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'")).containsExactly("vector(384)");
+                    + " WHERE attrelid = 'chunk_vectors'::regclass AND attname = 'embedding'")).containsExactly("vector");
             assertThat(strings(admin, "SELECT format_type(atttypid, atttypmod) || ':' || attgenerated::text FROM pg_attribute"
                     + " WHERE attrelid = 'chunks'::regclass AND attname = 'content_tsv'")).containsExactly("tsvector:s");
-            assertThat(strings(admin, "SELECT indexdef FROM pg_indexes WHERE tablename = 'chunks'"))
-                    .anySatisfy(def -> assertThat(def).contains("USING hnsw (embedding vector_cosine_ops)"))
+            assertThat(strings(admin, "SELECT indexdef FROM pg_indexes WHERE tablename IN ('chunks', 'chunk_vectors')"))
+                    .anySatisfy(def -> assertThat(def).contains("USING hnsw (((embedding)::vector(384)) vector_cosine_ops)")
+                            .contains("m='16'", "ef_construction='64'").endsWith("WHERE (generation = 1)"))
                     .anySatisfy(def -> assertThat(def).contains("USING gin (content_tsv)"));
             assertThat(strings(admin, "SELECT generation || ':' || model || ':' || dimension FROM embedding_generations WHERE active"))
                     .containsExactly("1:all-minilm-l6-v2:384");
@@ -111,7 +113,8 @@ class DatabaseProvisionerIT {
             insertChunk(tenant, document, 0, "Zebras have black and white stripes.", vector(0));
             insertChunk(tenant, document, 1, "Invoices are due within thirty days.", vector(1));
 
-            assertThat(strings(tenant, "SELECT content FROM chunks ORDER BY embedding <=> ?::vector LIMIT 1", vector(1)))
+            assertThat(strings(tenant, "SELECT content FROM chunks JOIN chunk_vectors USING (document_id, version, chunk_index)"
+                    + " WHERE generation = 1 ORDER BY embedding::vector(384) <=> ?::vector(384) LIMIT 1", vector(1)))
                     .containsExactly("Invoices are due within thirty days.");
             assertThat(strings(tenant, "SELECT content FROM chunks WHERE content_tsv @@ plainto_tsquery('english', ?)", "zebra"))
                     .containsExactly("Zebras have black and white stripes.");
@@ -141,6 +144,38 @@ class DatabaseProvisionerIT {
                     .isEqualTo(history);
             assertThat(strings(tenant, "SELECT id::text FROM documents")).containsExactly(document.toString());
             assertThat(strings(tenant, "SELECT count(*) FROM embedding_generations WHERE active")).containsExactly("1");
+        }
+    }
+
+    @Test
+    void upgradingAVersion2DatabaseMovesItsVectorsIntoGenerationOne() throws SQLException {
+        DatabaseTarget target = newTarget("rag");
+        try (Connection admin = adminTo("postgres"); Statement st = admin.createStatement()) {
+            st.execute("CREATE ROLE " + target.user() + " LOGIN PASSWORD '" + target.password() + "'");
+            st.execute("CREATE DATABASE " + target.database() + " OWNER " + target.user());
+        }
+        try (Connection admin = adminTo(target.database()); Statement st = admin.createStatement()) {
+            st.execute("CREATE EXTENSION vector");
+        }
+        Flyway.configure().dataSource(target.jdbcUrl(), target.user(), target.password())
+                .locations("classpath:db/ragdb").target("2").load().migrate();
+        try (Connection tenant = connectAs(target); Statement st = tenant.createStatement()) {
+            UUID document = insertDocument(tenant);
+            for (int axis = 0; axis < 2; axis++) {
+                st.execute("INSERT INTO chunks (document_id, version, chunk_index, content, token_count, embedding) VALUES ('"
+                        + document + "', 1, " + axis + ", 'chunk " + axis + "', 2, '" + vector(axis) + "')");
+            }
+        }
+
+        assertThat(DatabaseProvisioner.migrate(target, Kind.RAGDB)).isEqualTo(LATEST_RAGDB);
+
+        try (Connection tenant = connectAs(target)) {
+            assertThat(strings(tenant, "SELECT content FROM chunks JOIN chunk_vectors USING (document_id, version, chunk_index)"
+                    + " WHERE generation = 1 ORDER BY embedding::vector(384) <=> ?::vector(384) LIMIT 1", vector(1)))
+                    .containsExactly("chunk 1");
+            assertThat(strings(tenant, "SELECT count(*) FROM chunk_vectors")).containsExactly("2");
+            assertThat(strings(tenant, "SELECT provider || ':' || model || ':' || dimension || ':' || (activated_at IS NOT NULL)"
+                    + " FROM embedding_generations WHERE active")).containsExactly("local:all-minilm-l6-v2:384:true");
         }
     }
 
@@ -374,12 +409,18 @@ class DatabaseProvisionerIT {
     }
 
     private static void insertChunk(Connection c, UUID document, int index, String content, String vector) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO chunks (document_id, version, chunk_index, content, token_count,"
-                + " embedding) VALUES (?, 1, ?, ?, 8, ?::vector)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO chunks (document_id, version, chunk_index, content, token_count)"
+                + " VALUES (?, 1, ?, ?, 8)")) {
             ps.setObject(1, document);
             ps.setInt(2, index);
             ps.setString(3, content);
-            ps.setString(4, vector);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO chunk_vectors (generation, document_id, version, chunk_index,"
+                + " embedding) VALUES (1, ?, 1, ?, ?::vector)")) { // generation 1's index takes 384 dimensions only
+            ps.setObject(1, document);
+            ps.setInt(2, index);
+            ps.setString(3, vector);
             ps.executeUpdate();
         }
     }

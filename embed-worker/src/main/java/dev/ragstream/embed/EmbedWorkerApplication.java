@@ -1,7 +1,10 @@
 package dev.ragstream.embed;
 
+import dev.ragstream.embedding.EmbeddingModels;
 import dev.ragstream.embedding.MiniLmEmbeddingModel;
+import dev.ragstream.embedding.OpenAiEmbeddingOptions;
 import dev.ragstream.platform.PlatformConfiguration;
+import java.time.Duration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
@@ -23,5 +26,12 @@ public class EmbedWorkerApplication {
     @Bean(destroyMethod = "close")
     MiniLmEmbeddingModel embeddingModel() {
         return MiniLmEmbeddingModel.load();
+    }
+
+    /** Each tenant's embedding model; remote calls: three attempts of at most 30 s each per batch; further retries are the Kafka error handler's, with backoff. */
+    @Bean(destroyMethod = "close")
+    EmbeddingModels embeddingModels(MiniLmEmbeddingModel local) {
+        return new EmbeddingModels(local, settings -> OpenAiEmbeddingOptions.defaultsFor(settings.provider())
+                .withMaxAttempts(3).withRequestTimeout(Duration.ofSeconds(30)));
     }
 }

@@ -11,7 +11,11 @@ public interface EmbeddingModel {
     /** A stable identifier of the model, recorded with every vector it made; never null. */
     String name();
 
-    /** The number of components of every vector {@link #embedAll} returns. */
+    /**
+     * The number of components of every vector {@link #embedAll} returns.
+     *
+     * @throws EmbeddingException if the model has to be asked and fails to answer
+     */
     int dimension();
 
     /**

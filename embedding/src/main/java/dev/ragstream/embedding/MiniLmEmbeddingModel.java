@@ -107,7 +107,7 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
     /** {@code all-minilm-l6-v2}. */
     @Override
     public String name() {
-        return "all-minilm-l6-v2";
+        return EmbeddingSettings.LOCAL_MODEL;
     }
 
     /** 384. */

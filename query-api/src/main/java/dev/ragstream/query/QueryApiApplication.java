@@ -1,7 +1,10 @@
 package dev.ragstream.query;
 
+import dev.ragstream.embedding.EmbeddingModels;
 import dev.ragstream.embedding.MiniLmEmbeddingModel;
+import dev.ragstream.embedding.OpenAiEmbeddingOptions;
 import dev.ragstream.platform.PlatformConfiguration;
+import java.time.Duration;
 import dev.ragstream.platform.PlatformProperties;
 import dev.ragstream.platform.web.InternalRequestFilter;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -29,6 +32,13 @@ public class QueryApiApplication {
     @Bean(destroyMethod = "close")
     MiniLmEmbeddingModel embeddingModel() {
         return MiniLmEmbeddingModel.load();
+    }
+
+    /** Each tenant's embedding model; remote calls: a question waits for its answer: two attempts of at most 10 s each. */
+    @Bean(destroyMethod = "close")
+    EmbeddingModels embeddingModels(MiniLmEmbeddingModel local) {
+        return new EmbeddingModels(local, settings -> OpenAiEmbeddingOptions.defaultsFor(settings.provider())
+                .withMaxAttempts(2).withRequestTimeout(Duration.ofSeconds(10)));
     }
 
     @Bean

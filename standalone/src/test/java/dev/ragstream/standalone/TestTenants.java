@@ -116,8 +116,9 @@ final class TestTenants implements AutoCloseable {
     }
 
     /**
-     * Sets variables of a tenant's .env (each one's first assignment), as an operator editing the
-     * file would; running services pick the change up on their registry's next poll.
+     * Sets variables of a tenant's .env (each one's first assignment; appended when it has none), as
+     * an operator editing the file would; running services pick the change up on their registry's
+     * next poll.
      * @return the tenant with its .env as it is now
      */
     Created rewrite(Created tenant, Map<String, String> variables) throws IOException {
@@ -125,8 +126,9 @@ final class TestTenants implements AutoCloseable {
         String content = Files.readString(env);
         for (Map.Entry<String, String> variable : variables.entrySet()) {
             Matcher line = Pattern.compile("(?m)^" + Pattern.quote(variable.getKey()) + "=.*$").matcher(content);
-            assertThat(line.find()).as("%s in %s", variable.getKey(), env).isTrue();
-            content = content.substring(0, line.start()) + variable.getKey() + "=" + variable.getValue() + content.substring(line.end());
+            String assignment = variable.getKey() + "=" + variable.getValue();
+            content = line.find() ? content.substring(0, line.start()) + assignment + content.substring(line.end())
+                    : content + (content.endsWith("\n") ? "" : "\n") + assignment + "\n";
         }
         Files.writeString(env, content);
         Created rewritten = new Created(tenant.id(), EnvFile.read(env));

@@ -1,5 +1,8 @@
 package dev.ragstream.embed.indexing;
 
+import dev.ragstream.embedding.EmbeddingSettings;
+import dev.ragstream.embedding.IndexGenerations;
+import dev.ragstream.embedding.IndexGenerations.Generation;
 import dev.ragstream.embedding.PgVectorLiteral;
 import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.tenant.Tenant;
@@ -9,16 +12,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Writes chunks and their vectors into a tenant's ragdb. One transaction per message: the chunks
- * (idempotent on document, version and index) and, when the version is complete, its activation —
- * status {@code indexed}, the old version's chunks removed — together.
+ * and their vectors of every live embedding generation (idempotent on generation, document,
+ * version and index) and, when the version is complete, its activation — status {@code indexed},
+ * the old version's chunks (and so their vectors) removed — together.
  */
 @Component
 class ChunkWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(ChunkWriter.class);
 
     /** The outcome of writing one message. */
     record Written(int inserted, int stored, boolean activated) {
@@ -44,14 +54,53 @@ class ChunkWriter {
         });
     }
 
-    /** Writes the chunks with their vectors (same order), activating the version when all chunks are in. */
-    Written write(Tenant tenant, DocumentChunked event, List<float[]> vectors) {
+    /** The generations the tenant's vectors go to: the active one first, then any being built. */
+    List<Generation> generations(Tenant tenant) {
+        return run(tenant, IndexGenerations::live);
+    }
+
+    /**
+     * For a tenant whose configured model has no live generation: while its index is still empty,
+     * a new generation of that model, active at once (nothing needs re-embedding); else the live
+     * generations as they are.
+     * @param dimension the configured model's vector length
+     * @return the generations the tenant's vectors go to now
+     */
+    List<Generation> adoptIfEmpty(Tenant tenant, EmbeddingSettings configured, int dimension) {
+        return run(tenant, c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(hashtextextended('embedding_generations', 0))");
+                try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM chunk_vectors)")) {
+                    rs.next();
+                    List<Generation> live = IndexGenerations.live(c);
+                    if (rs.getBoolean(1) || live.stream().anyMatch(g -> configured.madeThis(g.provider(), g.model(), g.dimensions()))) {
+                        return live; // a filled index changes its model through a new generation, backfilled
+                    }
+                }
+            }
+            Generation fresh = IndexGenerations.create(c, configured.provider(), configured.modelName(), configured.dimensions(),
+                    dimension);
+            IndexGenerations.activate(c, fresh.number());
+            log.info("Tenant {}: empty index now on embedding generation {} ({} {}, {} dimensions)", tenant.id(),
+                    fresh.number(), configured.provider(), configured.modelName(), dimension);
+            return List.of(fresh);
+        });
+    }
+
+    /**
+     * Writes the chunks with their vectors (per generation, in chunk order), activating the version
+     * when all chunks are in. Vectors of a generation that is gone meanwhile are dropped.
+     */
+    Written write(Tenant tenant, DocumentChunked event, Map<Integer, List<float[]>> vectors) {
         return run(tenant, c -> {
             if (!lockCurrentVersion(c, event)) {
                 return new Written(0, 0, false);
             }
             int before = count(c, event);
-            insert(c, event, vectors);
+            insert(c, event);
+            for (Map.Entry<Integer, List<float[]>> generation : vectors.entrySet()) {
+                insertVectors(c, event, generation.getKey(), generation.getValue());
+            }
             int stored = count(c, event);
             int inserted = stored - before;
             boolean activated = stored >= event.totalChunks() && activate(c, event, stored);
@@ -71,13 +120,12 @@ class ChunkWriter {
         }
     }
 
-    private static void insert(Connection c, DocumentChunked event, List<float[]> vectors) throws SQLException {
+    private static void insert(Connection c, DocumentChunked event) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO chunks (document_id, version, chunk_index, content, heading_path, page, token_count, embedding)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?::vector)
+                INSERT INTO chunks (document_id, version, chunk_index, content, heading_path, page, token_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (document_id, version, chunk_index) DO NOTHING""")) {
-            for (int i = 0; i < event.chunks().size(); i++) {
-                DocumentChunked.Chunk chunk = event.chunks().get(i);
+            for (DocumentChunked.Chunk chunk : event.chunks()) {
                 ps.setObject(1, event.documentId());
                 ps.setInt(2, event.version());
                 ps.setInt(3, chunk.index());
@@ -85,7 +133,25 @@ class ChunkWriter {
                 ps.setString(5, chunk.headingPath());
                 ps.setObject(6, chunk.page());
                 ps.setInt(7, chunk.tokenCount());
-                ps.setString(8, PgVectorLiteral.of(vectors.get(i)));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void insertVectors(Connection c, DocumentChunked event, int generation, List<float[]> vectors)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO chunk_vectors (generation, document_id, version, chunk_index, embedding)
+                SELECT ?, ?, ?, ?, ?::vector WHERE EXISTS (SELECT 1 FROM embedding_generations WHERE generation = ?)
+                ON CONFLICT (generation, document_id, version, chunk_index) DO NOTHING""")) {
+            for (int i = 0; i < event.chunks().size(); i++) {
+                ps.setInt(1, generation);
+                ps.setObject(2, event.documentId());
+                ps.setInt(3, event.version());
+                ps.setInt(4, event.chunks().get(i).index());
+                ps.setString(5, PgVectorLiteral.of(vectors.get(i)));
+                ps.setInt(6, generation);
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -1,20 +1,28 @@
 package dev.ragstream.embed.indexing;
 
+import dev.ragstream.embedding.EmbeddingException;
 import dev.ragstream.embedding.EmbeddingModel;
+import dev.ragstream.embedding.EmbeddingModels;
+import dev.ragstream.embedding.EmbeddingSettings;
+import dev.ragstream.embedding.IndexGenerations.Generation;
 import dev.ragstream.platform.kafka.PermanentException;
+import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.metrics.TenantMetrics;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.schemas.DocumentChunked;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Embeds one message's chunks in batches (never one model call per chunk) and writes them. The
+ * Embeds one message's chunks in batches (never one model call per chunk) with the model of each
+ * live embedding generation of the tenant (its own provider and key), and writes them. The
  * offset is committed after {@link #on} returns, i.e. after the transaction committed; a
  * redelivered message inserts nothing new.
  */
@@ -24,13 +32,13 @@ class DocumentChunkedListener {
     private static final Logger log = LoggerFactory.getLogger(DocumentChunkedListener.class);
 
     private final TenantRegistry tenants;
-    private final EmbeddingModel model;
+    private final EmbeddingModels models;
     private final ChunkWriter writer;
     private final TenantMetrics metrics;
 
-    DocumentChunkedListener(TenantRegistry tenants, EmbeddingModel model, ChunkWriter writer, TenantMetrics metrics) {
+    DocumentChunkedListener(TenantRegistry tenants, EmbeddingModels models, ChunkWriter writer, TenantMetrics metrics) {
         this.tenants = tenants;
-        this.model = model;
+        this.models = models;
         this.writer = writer;
         this.metrics = metrics;
     }
@@ -44,7 +52,16 @@ class DocumentChunkedListener {
             log.info("Skipping chunks of document {} v{}: deleted, replaced or already indexed", event.documentId(), event.version());
             return;
         }
-        List<float[]> vectors = model.embedAll(event.chunks().stream().map(DocumentChunkedListener::embeddedText).toList());
+        EmbeddingSettings configured = configured(tenant);
+        List<String> texts = event.chunks().stream().map(DocumentChunkedListener::embeddedText).toList();
+        Map<Integer, List<float[]>> vectors = new LinkedHashMap<>();
+        List<Generation> generations = writer.generations(tenant);
+        if (generations.stream().noneMatch(g -> configured.madeThis(g.provider(), g.model(), g.dimensions()))) {
+            generations = writer.adoptIfEmpty(tenant, configured, dimension(configured));
+        }
+        for (Generation generation : generations) {
+            vectors.put(generation.number(), embed(model(tenant, generation), texts));
+        }
         ChunkWriter.Written written = writer.write(tenant, event, vectors);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.time("embed.duration", tenant.id().value(), took);
@@ -55,6 +72,43 @@ class DocumentChunkedListener {
         if (written.activated()) {
             metrics.count("documents.indexed", tenant.id().value());
         }
+    }
+
+    private static EmbeddingSettings configured(Tenant tenant) {
+        try {
+            return EmbeddingSettings.fromTenant(tenant::get);
+        } catch (IllegalArgumentException e) {
+            throw new PermanentException("embedding_misconfigured", "tenant " + tenant.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int dimension(EmbeddingSettings settings) {
+        try {
+            return models.forSettings(settings).dimension();
+        } catch (EmbeddingException e) {
+            throw failure(e);
+        }
+    }
+
+    private EmbeddingModel model(Tenant tenant, Generation generation) {
+        try {
+            return models.forSettings(EmbeddingSettings.forGeneration(generation, tenant::get));
+        } catch (IllegalArgumentException e) {
+            throw new PermanentException("embedding_misconfigured", "tenant " + tenant.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<float[]> embed(EmbeddingModel model, List<String> texts) {
+        try {
+            return model.embedAll(texts);
+        } catch (EmbeddingException e) {
+            throw failure(e);
+        }
+    }
+
+    /** A provider that is down or limiting is retried with backoff (then dead-lettered); one that refuses the input is not. */
+    private static RuntimeException failure(EmbeddingException e) {
+        return e.retryable() ? new RetryableException(e.getMessage(), e) : new PermanentException("embedding_rejected", e.getMessage(), e);
     }
 
     /** The heading path is embedded with the chunk, so a passage is found by the section it is in. */

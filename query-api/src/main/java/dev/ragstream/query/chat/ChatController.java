@@ -1,5 +1,6 @@
 package dev.ragstream.query.chat;
 
+import dev.ragstream.embedding.EmbeddingException;
 import dev.ragstream.platform.metrics.TenantMetrics;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantRegistry;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -82,6 +84,15 @@ class ChatController {
         } catch (SQLException e) {
             log.error("Tenant {}: chat failed on the database: SQL state {}", tenant.id(), e.getSQLState());
             throw ApiException.databaseUnavailable();
+        } catch (EmbeddingException e) {
+            log.error("Tenant {}: cannot embed the question: {}", tenant.id(), e.getMessage());
+            if (!e.retryable()) {
+                throw new ApiException(HttpStatus.BAD_GATEWAY, "embedding-failed",
+                        "The embedding provider refused the question, or the tenant's embedding settings are invalid");
+            }
+            int seconds = e.retryAfter() == null ? 5 : (int) Math.max(1, Math.min(300, e.retryAfter().toSeconds()));
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "embedding-unavailable",
+                    "The embedding provider is unavailable; please retry", seconds);
         }
     }
 

@@ -1,6 +1,11 @@
 package dev.ragstream.query.retrieval;
 
+import dev.ragstream.embedding.EmbeddingException;
 import dev.ragstream.embedding.EmbeddingModel;
+import dev.ragstream.embedding.EmbeddingModels;
+import dev.ragstream.embedding.EmbeddingSettings;
+import dev.ragstream.embedding.IndexGenerations;
+import dev.ragstream.embedding.IndexGenerations.Generation;
 import dev.ragstream.embedding.PgVectorLiteral;
 import dev.ragstream.query.QueryProperties;
 import dev.ragstream.platform.tenant.Tenant;
@@ -19,8 +24,9 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * Finds the passages of one tenant's active index that best match a question: the nearest
- * neighbours by cosine (HNSW, iterative scan so that the join to active documents still yields a
+ * Finds the passages of one tenant's active index that best match a question, the question
+ * embedded by the model of the tenant's active embedding generation: the nearest neighbours by
+ * cosine (HNSW, iterative scan so that the join to active documents still yields a
  * full list; a document's active version keeps answering while a new version is being indexed) and the best full-text matches (candidates capped before ranking), fused with
  * reciprocal rank fusion (k = 60). Reads only through the tenant's own pool.
  */
@@ -30,17 +36,29 @@ public class HybridRetriever {
     private static final int RRF_K = 60;
 
     private final TenantDataSources dataSources;
-    private final EmbeddingModel model;
+    private final EmbeddingModels models;
     private final QueryProperties properties;
 
-    public HybridRetriever(TenantDataSources dataSources, EmbeddingModel model, QueryProperties properties) {
+    public HybridRetriever(TenantDataSources dataSources, EmbeddingModels models, QueryProperties properties) {
         this.dataSources = dataSources;
-        this.model = model;
+        this.models = models;
         this.properties = properties;
     }
 
-    /** The top passages for {@code question}, best first. @throws SQLException when the tenant's database fails */
+    /**
+     * The top passages for {@code question}, best first.
+     * @throws SQLException when the tenant's database fails
+     * @throws EmbeddingException when the question cannot be embedded (provider down, refusing, or misconfigured)
+     */
     public List<Passage> retrieve(Tenant tenant, String question) throws SQLException {
+        Generation generation = dataSources.inTransaction(tenant, c -> IndexGenerations.active(c)
+                .orElseThrow(() -> new SQLException("the tenant's ragdb has no active embedding generation")));
+        EmbeddingModel model;
+        try {
+            model = models.forSettings(EmbeddingSettings.forGeneration(generation, tenant::get));
+        } catch (IllegalArgumentException e) {
+            throw new EmbeddingException("the tenant's embedding settings are invalid: " + e.getMessage(), false, null, e);
+        }
         String vector = PgVectorLiteral.of(model.embedAll(List.of(question)).get(0));
         return dataSources.inTransaction(tenant, c -> {
             try (Statement st = c.createStatement()) {
@@ -48,20 +66,30 @@ public class HybridRetriever {
                 st.execute("SET LOCAL hnsw.iterative_scan = relaxed_order");
             }
             Map<String, Hit> hits = new LinkedHashMap<>();
-            nearest(c, vector, hits);
-            keyword(c, question, vector, hits);
+            nearest(c, generation, vector, hits);
+            keyword(c, generation, question, vector, hits);
             return fuse(hits);
         });
     }
 
-    private void nearest(Connection c, String vector, Map<String, Hit> hits) throws SQLException {
+    /**
+     * The distance to the question in {@code generation}'s vectors, written as its index is built:
+     * generation and dimension are literals (numbers from the database), so the planner can use the
+     * generation's partial index.
+     */
+    private static String distance(String alias, Generation generation) {
+        return "(" + alias + ".embedding::" + generation.vectorType() + " <=> ?::" + generation.vectorType() + ")";
+    }
+
+    private void nearest(Connection c, Generation generation, String vector, Map<String, Hit> hits) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.document_id, d.filename, c.chunk_index, c.content, c.heading_path,
-                       1 - (c.embedding <=> ?::vector) AS similarity
-                FROM chunks c JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
-                WHERE d.status <> 'deleted'
-                ORDER BY c.embedding <=> ?::vector
-                LIMIT ?""")) {
+                SELECT c.document_id, d.filename, c.chunk_index, c.content, c.heading_path, 1 - %1$s AS similarity
+                FROM chunk_vectors v
+                JOIN chunks c ON c.document_id = v.document_id AND c.version = v.version AND c.chunk_index = v.chunk_index
+                JOIN documents d ON d.id = v.document_id AND d.active_version = v.version
+                WHERE v.generation = %2$d AND d.status <> 'deleted'
+                ORDER BY %1$s
+                LIMIT ?""".formatted(distance("v", generation), generation.number()))) {
             ps.setString(1, vector);
             ps.setString(2, vector);
             ps.setInt(3, properties.candidates());
@@ -76,21 +104,23 @@ public class HybridRetriever {
     }
 
     /** Any of the question's words may match (a chat question is no boolean query); ranking only on capped candidates. */
-    private void keyword(Connection c, String question, String vector, Map<String, Hit> hits) throws SQLException {
+    private void keyword(Connection c, Generation generation, String question, String vector, Map<String, Hit> hits)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 WITH q AS (SELECT replace(websearch_to_tsquery('english', ?)::text, ' & ', ' | ') AS text),
                      query AS (SELECT to_tsquery('english', text) AS tsq FROM q WHERE text <> ''),
                      candidates AS (
-                         SELECT c.document_id, c.version, c.chunk_index, c.content, c.heading_path, c.content_tsv,
-                                c.embedding
+                         SELECT c.document_id, c.version, c.chunk_index, c.content, c.heading_path, c.content_tsv
                          FROM chunks c, query WHERE c.content_tsv @@ query.tsq LIMIT ?)
                 SELECT k.document_id, d.filename, k.chunk_index, k.content, k.heading_path,
                        ts_rank_cd(k.content_tsv, query.tsq, 32) AS keyword_score,
-                       1 - (k.embedding <=> ?::vector) AS similarity
-                FROM candidates k JOIN documents d ON d.id = k.document_id AND d.active_version = k.version, query
+                       coalesce(1 - %1$s, 0) AS similarity
+                FROM candidates k JOIN documents d ON d.id = k.document_id AND d.active_version = k.version
+                     LEFT JOIN chunk_vectors v ON v.generation = %2$d AND v.document_id = k.document_id
+                                              AND v.version = k.version AND v.chunk_index = k.chunk_index, query
                 WHERE d.status <> 'deleted'
                 ORDER BY keyword_score DESC
-                LIMIT ?""")) {
+                LIMIT ?""".formatted(distance("v", generation), generation.number()))) {
             ps.setString(1, question);
             ps.setInt(2, properties.keywordCandidates());
             ps.setString(3, vector);

@@ -68,9 +68,10 @@ class TenantInspectionIT {
                 VALUES (gen_random_uuid(), 'a.md', 'text/markdown', 1, repeat('a', 64), 'indexed'),
                        (gen_random_uuid(), 'b.md', 'text/markdown', 1, repeat('b', 64), 'queued'),
                        (gen_random_uuid(), 'c.md', 'text/markdown', 1, repeat('c', 64), 'deleted');
-                INSERT INTO chunks (document_id, version, chunk_index, content, token_count, embedding)
-                SELECT d.id, 1, i, 'chunk', 1, array_fill(0.1, ARRAY[384])::vector
-                FROM documents d CROSS JOIN generate_series(0, 2) i WHERE d.filename = 'a.md';
+                INSERT INTO chunks (document_id, version, chunk_index, content, token_count)
+                SELECT d.id, 1, i, 'chunk', 1 FROM documents d CROSS JOIN generate_series(0, 2) i WHERE d.filename = 'a.md';
+                INSERT INTO chunk_vectors (generation, document_id, version, chunk_index, embedding)
+                SELECT 1, document_id, version, chunk_index, array_fill(0.1, ARRAY[384])::vector FROM chunks;
                 """);
 
         Result result = run(tenants, "test-db", id);
@@ -81,7 +82,7 @@ class TenantInspectionIT {
         String vector = query(db, "SELECT extversion FROM pg_extension WHERE extname = 'vector'").get(0);
         assertThat(result.out().lines()).containsExactly("Tenant: " + id,
                 "Database: " + db + " on " + Cli.HOST + ":" + Cli.PORT + " as " + roleOf(id),
-                "Server version: " + server, "pgvector version: " + vector, "Schema version: 2",
+                "Server version: " + server, "pgvector version: " + vector, "Schema version: 3",
                 "Documents: 2", "Chunks: 3", "Connection OK");
     }
 
@@ -139,7 +140,7 @@ class TenantInspectionIT {
         assertThat(again.out()).isEqualTo(migrated.out());
         assertThat(query(db, "SELECT tableowner FROM pg_tables WHERE tablename = 'chunks'")).containsExactly(role);
         assertThat(after.exit()).as(after.toString()).isZero();
-        assertThat(after.out()).contains("Schema version: 2", "Documents: 0", "Chunks: 0", "Connection OK");
+        assertThat(after.out()).contains("Schema version: 3", "Documents: 0", "Chunks: 0", "Connection OK");
     }
 
     @Test
