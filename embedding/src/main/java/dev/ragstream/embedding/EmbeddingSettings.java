@@ -72,13 +72,14 @@ public record EmbeddingSettings(String provider, String model, Integer dimension
     }
 
     /**
-     * The settings for the model that made {@code generation} (provider, model, dimensions as it
-     * records them), with the tenant's credentials and server for that provider: the query of a
-     * tenant is embedded like its active index even while its settings already name the next model.
+     * The settings for the model that made an index generation (its provider, model and dimensions
+     * request, as the generation records them), with the tenant's credentials and server for that
+     * provider: a tenant's query is embedded like its active index even while its settings already
+     * name the next model.
      */
-    public static EmbeddingSettings forGeneration(IndexGenerations.Generation generation,
+    public static EmbeddingSettings forGeneration(String provider, String model, Integer dimensions,
                                                  Function<String, Optional<String>> setting) {
-        return of(generation.provider(), generation.model(), generation.dimensions(), setting);
+        return of(provider, model, dimensions, setting);
     }
 
     /** True when a generation recorded as made by this provider, model and dimensions request is this model's. */

@@ -125,9 +125,7 @@ class EmbeddingSettingsTest {
     @Test
     void aGenerationIsEmbeddedByTheModelThatMadeItWithTheTenantsCredentialsForThatProvider() {
         Map<String, String> env = Map.of("EMBEDDING_PROVIDER", "local", "OPENAI_API_KEY", "sk-1");
-        IndexGenerations.Generation openAi = new IndexGenerations.Generation(2, "openai", "text-embedding-3-large", 1024, 1024, true);
-
-        EmbeddingSettings settings = EmbeddingSettings.forGeneration(openAi, tenant(env));
+        EmbeddingSettings settings = EmbeddingSettings.forGeneration("openai", "text-embedding-3-large", 1024, tenant(env));
 
         assertThat(settings).isEqualTo(new EmbeddingSettings("openai", "text-embedding-3-large", 1024, "sk-1", null));
         assertThat(settings.madeThis("openai", "text-embedding-3-large", 1024)).isTrue();

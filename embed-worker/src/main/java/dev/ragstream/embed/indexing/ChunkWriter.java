@@ -1,9 +1,9 @@
 package dev.ragstream.embed.indexing;
 
 import dev.ragstream.embedding.EmbeddingSettings;
-import dev.ragstream.embedding.IndexGenerations;
-import dev.ragstream.embedding.IndexGenerations.Generation;
 import dev.ragstream.embedding.PgVectorLiteral;
+import dev.ragstream.platform.index.IndexGenerations;
+import dev.ragstream.platform.index.IndexGenerations.Generation;
 import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -54,36 +55,44 @@ class ChunkWriter {
         });
     }
 
-    /** The generations the tenant's vectors go to: the active one first, then any being built. */
+    /** The generations the tenant's vectors go to: all of them, the active one first. */
     List<Generation> generations(Tenant tenant) {
         return run(tenant, IndexGenerations::live);
     }
 
     /**
-     * For a tenant whose configured model has no live generation: while its index is still empty,
-     * a new generation of that model, active at once (nothing needs re-embedding); else the live
-     * generations as they are.
+     * Starts a generation for a tenant's configured model when it has none: while the tenant's
+     * index is empty, one that is active at once (the empty ones go: nothing needs re-embedding);
+     * else one that is building, filled by the {@link GenerationFiller} and then switched to.
      * @param dimension the configured model's vector length
      * @return the generations the tenant's vectors go to now
      */
-    List<Generation> adoptIfEmpty(Tenant tenant, EmbeddingSettings configured, int dimension) {
+    List<Generation> adopt(Tenant tenant, EmbeddingSettings configured, int dimension) {
         return run(tenant, c -> {
+            IndexGenerations.lock(c, true);
+            boolean empty;
             try (Statement st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_xact_lock(hashtextextended('embedding_generations', 0))");
-                try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM chunk_vectors)")) {
+                try (ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM chunk_vectors)")) {
                     rs.next();
-                    List<Generation> live = IndexGenerations.live(c);
-                    if (rs.getBoolean(1) || live.stream().anyMatch(g -> configured.madeThis(g.provider(), g.model(), g.dimensions()))) {
-                        return live; // a filled index changes its model through a new generation, backfilled
-                    }
+                    empty = rs.getBoolean(1);
                 }
             }
-            Generation fresh = IndexGenerations.create(c, configured.provider(), configured.modelName(), configured.dimensions(),
-                    dimension);
-            IndexGenerations.activate(c, fresh.number());
-            log.info("Tenant {}: empty index now on embedding generation {} ({} {}, {} dimensions)", tenant.id(),
-                    fresh.number(), configured.provider(), configured.modelName(), dimension);
-            return List.of(fresh);
+            List<Generation> live = IndexGenerations.live(c);
+            if (live.stream().anyMatch(g -> configured.madeThis(g.provider(), g.model(), g.dimensions()))) {
+                return live; // another worker was first
+            }
+            Generation fresh = IndexGenerations.create(c, configured.provider(), configured.modelName(),
+                    configured.dimensions(), dimension);
+            if (empty) {
+                IndexGenerations.activate(c, fresh.number());
+                for (Generation old : live) {
+                    IndexGenerations.drop(c, old.number());
+                }
+            }
+            log.info("Tenant {}: embedding generation {} ({} {}, {} dimensions) {}", tenant.id(), fresh.number(),
+                    configured.provider(), configured.modelName(), dimension,
+                    empty ? "is active: the index was empty" : "is being built beside the active one");
+            return IndexGenerations.live(c);
         });
     }
 
@@ -93,6 +102,11 @@ class ChunkWriter {
      */
     Written write(Tenant tenant, DocumentChunked event, Map<Integer, List<float[]>> vectors) {
         return run(tenant, c -> {
+            IndexGenerations.lock(c, false);
+            if (!IndexGenerations.live(c).stream().map(Generation::number).collect(Collectors.toSet()).equals(vectors.keySet())) {
+                // a generation began meanwhile: its backfill may have passed these chunks already
+                throw new RetryableException("tenant " + tenant.id() + ": embedding generations changed while embedding", null);
+            }
             if (!lockCurrentVersion(c, event)) {
                 return new Written(0, 0, false);
             }
@@ -105,6 +119,48 @@ class ChunkWriter {
             int inserted = stored - before;
             boolean activated = stored >= event.totalChunks() && activate(c, event, stored);
             return new Written(inserted, stored, activated);
+        });
+    }
+
+    /** Chunks missing a vector in {@code generation}, up to {@code limit}. */
+    List<IndexGenerations.MissingVector> missing(Tenant tenant, int generation, int limit) {
+        return run(tenant, c -> IndexGenerations.missing(c, generation, limit));
+    }
+
+    /** Stores backfilled vectors of {@code generation} (if it still exists); chunks gone meanwhile are skipped. */
+    void fill(Tenant tenant, int generation, List<IndexGenerations.MissingVector> chunks, List<float[]> vectors) {
+        run(tenant, c -> {
+            IndexGenerations.lock(c, false);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO chunk_vectors (generation, document_id, version, chunk_index, embedding)
+                    SELECT g.generation, c.document_id, c.version, c.chunk_index, ?::vector
+                    FROM embedding_generations g JOIN chunks c ON c.document_id = ? AND c.version = ? AND c.chunk_index = ?
+                    WHERE g.generation = ?
+                    ON CONFLICT (generation, document_id, version, chunk_index) DO NOTHING""")) {
+                for (int i = 0; i < chunks.size(); i++) {
+                    IndexGenerations.MissingVector chunk = chunks.get(i);
+                    ps.setString(1, PgVectorLiteral.of(vectors.get(i)));
+                    ps.setObject(2, chunk.documentId());
+                    ps.setInt(3, chunk.version());
+                    ps.setInt(4, chunk.chunkIndex());
+                    ps.setInt(5, generation);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Switches queries to a building generation once every chunk has its vector; false while some are missing. */
+    boolean activateIfComplete(Tenant tenant, int generation) {
+        return run(tenant, c -> {
+            IndexGenerations.lock(c, true);
+            if (!IndexGenerations.missing(c, generation, 1).isEmpty()) {
+                return false;
+            }
+            IndexGenerations.activate(c, generation);
+            return true;
         });
     }
 

@@ -4,7 +4,8 @@ import dev.ragstream.embedding.EmbeddingException;
 import dev.ragstream.embedding.EmbeddingModel;
 import dev.ragstream.embedding.EmbeddingModels;
 import dev.ragstream.embedding.EmbeddingSettings;
-import dev.ragstream.embedding.IndexGenerations.Generation;
+import dev.ragstream.platform.index.IndexGenerations;
+import dev.ragstream.platform.index.IndexGenerations.Generation;
 import dev.ragstream.platform.kafka.PermanentException;
 import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.metrics.TenantMetrics;
@@ -53,11 +54,11 @@ class DocumentChunkedListener {
             return;
         }
         EmbeddingSettings configured = configured(tenant);
-        List<String> texts = event.chunks().stream().map(DocumentChunkedListener::embeddedText).toList();
+        List<String> texts = event.chunks().stream().map(c -> IndexGenerations.embeddedText(c.headingPath(), c.text())).toList();
         Map<Integer, List<float[]>> vectors = new LinkedHashMap<>();
         List<Generation> generations = writer.generations(tenant);
         if (generations.stream().noneMatch(g -> configured.madeThis(g.provider(), g.model(), g.dimensions()))) {
-            generations = writer.adoptIfEmpty(tenant, configured, dimension(configured));
+            generations = writer.adopt(tenant, configured, dimension(configured));
         }
         for (Generation generation : generations) {
             vectors.put(generation.number(), embed(model(tenant, generation), texts));
@@ -92,7 +93,7 @@ class DocumentChunkedListener {
 
     private EmbeddingModel model(Tenant tenant, Generation generation) {
         try {
-            return models.forSettings(EmbeddingSettings.forGeneration(generation, tenant::get));
+            return models.forSettings(EmbeddingSettings.forGeneration(generation.provider(), generation.model(), generation.dimensions(), tenant::get));
         } catch (IllegalArgumentException e) {
             throw new PermanentException("embedding_misconfigured", "tenant " + tenant.id() + ": " + e.getMessage(), e);
         }
@@ -109,10 +110,5 @@ class DocumentChunkedListener {
     /** A provider that is down or limiting is retried with backoff (then dead-lettered); one that refuses the input is not. */
     private static RuntimeException failure(EmbeddingException e) {
         return e.retryable() ? new RetryableException(e.getMessage(), e) : new PermanentException("embedding_rejected", e.getMessage(), e);
-    }
-
-    /** The heading path is embedded with the chunk, so a passage is found by the section it is in. */
-    static String embeddedText(DocumentChunked.Chunk chunk) {
-        return chunk.headingPath() == null ? chunk.text() : chunk.headingPath() + "\n" + chunk.text();
     }
 }

@@ -4,10 +4,10 @@ import dev.ragstream.embedding.EmbeddingException;
 import dev.ragstream.embedding.EmbeddingModel;
 import dev.ragstream.embedding.EmbeddingModels;
 import dev.ragstream.embedding.EmbeddingSettings;
-import dev.ragstream.embedding.IndexGenerations;
-import dev.ragstream.embedding.IndexGenerations.Generation;
 import dev.ragstream.embedding.PgVectorLiteral;
 import dev.ragstream.query.QueryProperties;
+import dev.ragstream.platform.index.IndexGenerations;
+import dev.ragstream.platform.index.IndexGenerations.Generation;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import java.sql.Connection;
@@ -55,7 +55,7 @@ public class HybridRetriever {
                 .orElseThrow(() -> new SQLException("the tenant's ragdb has no active embedding generation")));
         EmbeddingModel model;
         try {
-            model = models.forSettings(EmbeddingSettings.forGeneration(generation, tenant::get));
+            model = models.forSettings(EmbeddingSettings.forGeneration(generation.provider(), generation.model(), generation.dimensions(), tenant::get));
         } catch (IllegalArgumentException e) {
             throw new EmbeddingException("the tenant's embedding settings are invalid: " + e.getMessage(), false, null, e);
         }
