@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DatabaseProvisionerIT {
 
     /** The newest ragdb migration (db/ragdb/V2__upload_jobs.sql). */
-    private static final String LATEST_RAGDB = "3";
+    private static final String LATEST_RAGDB = "5";
 
     private static final List<String> databases = Collections.synchronizedList(new ArrayList<>());
     private static final List<String> roles = Collections.synchronizedList(new ArrayList<>());
@@ -176,6 +176,46 @@ class DatabaseProvisionerIT {
             assertThat(strings(tenant, "SELECT count(*) FROM chunk_vectors")).containsExactly("2");
             assertThat(strings(tenant, "SELECT provider || ':' || model || ':' || dimension || ':' || (activated_at IS NOT NULL)"
                     + " FROM embedding_generations WHERE active")).containsExactly("local:all-minilm-l6-v2:384:true");
+        }
+    }
+
+    @Test
+    void aDocumentIsQueuedAtWhenItIsInsertedAndWhenItGetsANewVersionOnly() throws Exception {
+        DatabaseTarget target = newTarget("rag");
+        provisioner.provision(target, Kind.RAGDB);
+
+        try (Connection tenant = connectAs(target)) {
+            UUID document = insertDocument(tenant);
+            String inserted = strings(tenant, "SELECT queued_at::text FROM documents").get(0);
+            Thread.sleep(20);
+            try (Statement st = tenant.createStatement()) {
+                st.executeUpdate("UPDATE documents SET status = 'chunking' WHERE id = '" + document + "'");
+            }
+            assertThat(strings(tenant, "SELECT queued_at::text FROM documents")).containsExactly(inserted);
+            try (Statement st = tenant.createStatement()) {
+                st.executeUpdate("UPDATE documents SET version = version + 1, status = 'queued' WHERE id = '" + document + "'");
+            }
+            assertThat(strings(tenant, "SELECT (queued_at > '" + inserted + "'::timestamptz)::text FROM documents"))
+                    .containsExactly("true");
+        }
+    }
+
+    @Test
+    void eachChunkIsSearchedInItsOwnTextSearchLanguage() throws SQLException {
+        DatabaseTarget target = newTarget("rag");
+        provisioner.provision(target, Kind.RAGDB);
+
+        try (Connection tenant = connectAs(target); Statement st = tenant.createStatement()) {
+            UUID document = insertDocument(tenant);
+            st.executeUpdate("INSERT INTO chunks (document_id, version, chunk_index, content, token_count, ts_config) VALUES ('"
+                    + document + "', 1, 0, 'Die Häuser am Hafen wurden gestrichen.', 8, 'german')");
+            st.executeUpdate("INSERT INTO chunks (document_id, version, chunk_index, content, token_count) VALUES ('"
+                    + document + "', 1, 1, 'The houses by the harbour were painted.', 8)");
+
+            assertThat(strings(tenant, "SELECT chunk_index::text FROM chunks WHERE content_tsv @@ websearch_to_tsquery('german', 'Haus')"))
+                    .containsExactly("0");
+            assertThat(strings(tenant, "SELECT chunk_index::text FROM chunks WHERE content_tsv @@ websearch_to_tsquery('english', 'house')"))
+                    .containsExactly("1");
         }
     }
 

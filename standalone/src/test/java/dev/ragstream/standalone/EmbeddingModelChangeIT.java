@@ -49,7 +49,8 @@ class EmbeddingModelChangeIT {
         tenants = new TestTenants(home.resolve("tenants"));
         tenant = tenants.create("emb-change");
         system = Standalone.start(tenants.settings(home.resolve("data"), Map.of(
-                "ragstream.embed.fill-interval", "500ms", "ragstream.platform.tenant-poll-interval", "500ms")));
+                "ragstream.embed.fill-interval", "500ms", "ragstream.embed.switch-after", "3s",
+                "ragstream.platform.tenant-poll-interval", "500ms")));
         gateway = new GatewayClient(system.gatewayUrl());
     }
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * model, through the real pipeline: its vectors come from its own provider and key, in a
  * generation of their own dimension; its chat embeds the question with the same model; a provider
  * that limits or fails is retried or refused as it should be, and never holds the other tenant up.
+ * The local tenant writes German: its full-text search stems German words.
  */
 class EmbeddingProvidersIT {
 
@@ -51,7 +52,7 @@ class EmbeddingProvidersIT {
         remote = tenants.rewrite(tenants.create("emb-openai"), Map.of("EMBEDDING_PROVIDER", "openai",
                 "EMBEDDING_MODEL", "text-embedding-3-small", "EMBEDDING_DIMENSIONS", String.valueOf(DIMENSIONS),
                 "EMBEDDING_API_KEY", KEY, "EMBEDDING_BASE_URL", openAi.baseUrl().toString()));
-        local = tenants.create("emb-local");
+        local = tenants.rewrite(tenants.create("emb-local"), Map.of("DOCUMENT_LANGUAGE", "de"));
         system = Standalone.start(tenants.settings(home.resolve("data")));
         gateway = new GatewayClient(system.gatewayUrl());
     }
@@ -148,6 +149,20 @@ class EmbeddingProvidersIT {
         assertThat(reply.retryAfter()).isNotBlank();
         assertThat(reply.text("detail")).isEqualTo("The embedding provider is unavailable; please retry");
         assertThat(embeddingRequests()).hasSize(2);
+    }
+
+    @Test
+    void fullTextSearchFollowsTheTenantsDocumentLanguage() throws Exception {
+        String id = TwoTenantsEndToEndIT.uploadAndAwaitIndexed(gateway, local, "hafen.md",
+                "# Hafen\n\nDie Häuser am Hafen wurden im Frühling gestrichen.\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(query(local, "SELECT DISTINCT ts_config::text FROM chunks WHERE document_id = '" + id + "'"))
+                .containsExactly("german");
+        GatewayClient.Reply reply = gateway.chat(local.id(), local.chatKey(), "s-de", "Welches Haus wurde gestrichen?");
+        assertThat(reply.body().path("sources")).anySatisfy(source -> {
+            assertThat(source.path("filename").asString()).isEqualTo("hafen.md");
+            assertThat(source.path("keyword_score").asDouble()).as("Haus matches Häuser once stemmed").isPositive();
+        });
     }
 
     private static List<RecordedRequest> embeddingRequests() {

@@ -170,7 +170,15 @@ class TwoTenantsEndToEndIT {
         String embedMetrics = new GatewayClient("http://127.0.0.1:" + system.port(Standalone.Service.EMBED_WORKER))
                 .get("/actuator/prometheus").text("raw");
         assertThat(gatewayMetrics).containsPattern("ragstream_uploads_total\\{[^}]*tenant=\"" + acme.id() + "\"");
-        assertThat(embedMetrics).containsPattern("ragstream_documents_indexed_total\\{[^}]*tenant=\"" + safari.id() + "\"");
+        assertThat(embedMetrics).containsPattern("ragstream_documents_indexed_total\\{[^}]*tenant=\"" + safari.id() + "\"")
+                .containsPattern("ragstream_documents_time_to_searchable_seconds_count\\{[^}]*tenant=\"" + safari.id() + "\"\\} [1-9]")
+                .containsPattern("ragstream_embed_tokens_total\\{[^}]*tenant=\"" + safari.id() + "\"\\} [1-9]")
+                .containsPattern("ragstream_embed_chunks_total\\{[^}]*tenant=\"" + safari.id() + "\"\\} [1-9]")
+                .containsPattern("ragstream_embed_batch_size_count\\{[^}]*tenant=\"" + safari.id() + "\"\\} [1-9]")
+                .containsPattern("ragstream_embed_model_duration_seconds_count\\{provider=\"local\",[^}]*tenant=\"" + safari.id() + "\"\\} [1-9]");
+        GatewayClient admin = new GatewayClient("http://127.0.0.1:" + system.port(Standalone.Service.TENANT_ADMIN));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.get("/actuator/prometheus").text("raw"))
+                .containsPattern("ragstream_documents_pending\\{[^}]*status=\"queued\",tenant=\"" + acme.id() + "\"\\} \\d"));
     }
 
     @Test

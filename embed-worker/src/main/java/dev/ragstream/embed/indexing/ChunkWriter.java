@@ -4,6 +4,7 @@ import dev.ragstream.embedding.EmbeddingSettings;
 import dev.ragstream.embedding.PgVectorLiteral;
 import dev.ragstream.platform.index.IndexGenerations;
 import dev.ragstream.platform.index.IndexGenerations.Generation;
+import dev.ragstream.platform.index.TextSearchLanguage;
 import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
@@ -13,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -31,8 +33,11 @@ class ChunkWriter {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkWriter.class);
 
-    /** The outcome of writing one message. */
-    record Written(int inserted, int stored, boolean activated) {
+    /**
+     * The outcome of writing one message.
+     * @param queuedFor when the version was activated: how long since it was queued (upload, reindex); else null
+     */
+    record Written(int inserted, int stored, boolean activated, Duration queuedFor) {
     }
 
     private final TenantDataSources dataSources;
@@ -108,17 +113,17 @@ class ChunkWriter {
                 throw new RetryableException("tenant " + tenant.id() + ": embedding generations changed while embedding", null);
             }
             if (!lockCurrentVersion(c, event)) {
-                return new Written(0, 0, false);
+                return new Written(0, 0, false, null);
             }
             int before = count(c, event);
-            insert(c, event);
+            insert(c, event, TextSearchLanguage.of(tenant));
             for (Map.Entry<Integer, List<float[]>> generation : vectors.entrySet()) {
                 insertVectors(c, event, generation.getKey(), generation.getValue());
             }
             int stored = count(c, event);
             int inserted = stored - before;
-            boolean activated = stored >= event.totalChunks() && activate(c, event, stored);
-            return new Written(inserted, stored, activated);
+            Duration queuedFor = stored >= event.totalChunks() ? activate(c, event, stored) : null;
+            return new Written(inserted, stored, queuedFor != null, queuedFor);
         });
     }
 
@@ -176,10 +181,11 @@ class ChunkWriter {
         }
     }
 
-    private static void insert(Connection c, DocumentChunked event) throws SQLException {
+    /** @param language the text-search configuration the chunks are indexed with */
+    private static void insert(Connection c, DocumentChunked event, String language) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO chunks (document_id, version, chunk_index, content, heading_path, page, token_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO chunks (document_id, version, chunk_index, content, heading_path, page, token_count, ts_config)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?::regconfig)
                 ON CONFLICT (document_id, version, chunk_index) DO NOTHING""")) {
             for (DocumentChunked.Chunk chunk : event.chunks()) {
                 ps.setObject(1, event.documentId());
@@ -189,6 +195,7 @@ class ChunkWriter {
                 ps.setString(5, chunk.headingPath());
                 ps.setObject(6, chunk.page());
                 ps.setInt(7, chunk.tokenCount());
+                ps.setString(8, language);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -225,23 +232,28 @@ class ChunkWriter {
         }
     }
 
-    private static boolean activate(Connection c, DocumentChunked event, int stored) throws SQLException {
+    /** @return how long ago the version was queued */
+    private static Duration activate(Connection c, DocumentChunked event, int stored) throws SQLException {
+        Duration queuedFor;
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE documents SET status = 'indexed', reason = NULL, active_version = ?, chunk_count = ?,
-                                     indexed_at = now(), updated_at = now()
-                WHERE id = ? AND version = ?""")) {
+                                     indexed_at = clock_timestamp(), updated_at = now()
+                WHERE id = ? AND version = ?
+                RETURNING (extract(epoch FROM indexed_at - coalesce(queued_at, created_at)) * 1000)::bigint""")) {
             ps.setInt(1, event.version());
             ps.setInt(2, stored);
             ps.setObject(3, event.documentId());
             ps.setInt(4, event.version());
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                queuedFor = rs.next() ? Duration.ofMillis(Math.max(0, rs.getLong(1))) : Duration.ZERO;
+            }
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM chunks WHERE document_id = ? AND version <> ?")) {
             ps.setObject(1, event.documentId());
             ps.setInt(2, event.version());
             ps.executeUpdate();
         }
-        return true;
+        return queuedFor;
     }
 
     private <T> T run(Tenant tenant, TenantDataSources.TransactionWork<T> work) {

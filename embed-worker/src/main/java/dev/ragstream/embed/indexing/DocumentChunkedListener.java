@@ -61,17 +61,23 @@ class DocumentChunkedListener {
             generations = writer.adopt(tenant, configured, dimension(configured));
         }
         for (Generation generation : generations) {
+            long calling = System.nanoTime();
             vectors.put(generation.number(), embed(model(tenant, generation), texts));
+            metrics.time("embed.model.duration", tenant.id().value(), Duration.ofNanos(System.nanoTime() - calling),
+                    "provider", generation.provider());
         }
         ChunkWriter.Written written = writer.write(tenant, event, vectors);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.time("embed.duration", tenant.id().value(), took);
-        metrics.count("embed.chunks", tenant.id().value(), "outcome", "written");
+        metrics.size("embed.batch.size", tenant.id().value(), texts.size());
+        metrics.add("embed.chunks", tenant.id().value(), written.inserted());
+        metrics.add("embed.tokens", tenant.id().value(), event.chunks().stream().mapToInt(DocumentChunked.Chunk::tokenCount).sum());
         log.info("Document {} v{}: embedded {} chunks ({} new, {}/{} stored){} in {} ms", event.documentId(), event.version(),
                 event.chunks().size(), written.inserted(), written.stored(), event.totalChunks(),
                 written.activated() ? ", indexed" : "", took.toMillis());
         if (written.activated()) {
             metrics.count("documents.indexed", tenant.id().value());
+            metrics.time("documents.time.to.searchable", tenant.id().value(), written.queuedFor());
         }
     }
 

@@ -9,6 +9,7 @@ import dev.ragstream.platform.metrics.TenantMetrics;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ import org.springframework.stereotype.Component;
  * one, queries switch to the new generation in one transaction. The old generation stays, and
  * keeps receiving vectors, so that the switch can be rolled back until an operator drops it.
  * Every {@code ragstream.embed.fill-interval}, each tenant at most {@code fill-budget} per round.
+ * A generation is switched to no sooner than {@code switch-after} (30 s) after it began: every
+ * replica of every service has read the tenant's new settings (its key for the new model) by then.
  */
 @Component
 class GenerationFiller {
@@ -36,14 +39,17 @@ class GenerationFiller {
     private final ChunkWriter writer;
     private final TenantMetrics metrics;
     private final Duration budget;
+    private final Duration switchAfter;
 
     GenerationFiller(TenantRegistry tenants, EmbeddingModels models, ChunkWriter writer, TenantMetrics metrics,
-                     @Value("${ragstream.embed.fill-budget:10s}") Duration budget) {
+                     @Value("${ragstream.embed.fill-budget:10s}") Duration budget,
+                     @Value("${ragstream.embed.switch-after:30s}") Duration switchAfter) {
         this.tenants = tenants;
         this.models = models;
         this.writer = writer;
         this.metrics = metrics;
         this.budget = budget;
+        this.switchAfter = switchAfter;
     }
 
     @Scheduled(fixedDelayString = "${ragstream.embed.fill-interval:5s}", initialDelayString = "${ragstream.embed.fill-interval:5s}")
@@ -78,7 +84,8 @@ class GenerationFiller {
                 metrics.count("embed.backfill.batches", tenant.id().value(), "generation", String.valueOf(generation.number()));
                 batch = writer.missing(tenant, generation.number(), BATCH);
             }
-            if (batch.isEmpty() && writer.activateIfComplete(tenant, generation.number())) {
+            boolean settled = generation.createdAt().plus(switchAfter).isBefore(Instant.now());
+            if (batch.isEmpty() && settled && writer.activateIfComplete(tenant, generation.number())) {
                 log.info("Tenant {}: queries now use embedding generation {} ({} {}); the previous one stays until dropped",
                         tenant.id(), generation.number(), generation.provider(), generation.model());
             }

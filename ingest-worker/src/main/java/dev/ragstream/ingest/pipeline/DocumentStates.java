@@ -56,16 +56,21 @@ class DocumentStates {
         });
     }
 
-    /** Keeps the converted markdown and the metadata found in it. */
-    void storeMarkdown(Tenant tenant, UUID id, String markdown, Map<String, String> metadata) {
-        run(tenant, "store markdown", c -> {
+    /**
+     * Keeps the converted markdown of {@code version} and the metadata found in it; false (nothing
+     * stored) when the document is no longer that version in the pipeline (cancelled, deleted, or a
+     * newer version uploaded meanwhile, which must not get this version's text).
+     */
+    boolean storeMarkdown(Tenant tenant, UUID id, int version, String markdown, Map<String, String> metadata) {
+        return run(tenant, "store markdown", c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE documents SET markdown = ?, metadata = metadata || ?::jsonb, staged_at = NULL, updated_at = now()
-                    WHERE id = ?""")) {
+                    WHERE id = ? AND version = ? AND status IN ('queued', 'converting', 'chunking')""")) {
                 ps.setString(1, markdown);
                 ps.setString(2, json.writeValueAsString(metadata));
                 ps.setObject(3, id);
-                return ps.executeUpdate();
+                ps.setInt(4, version);
+                return ps.executeUpdate() == 1;
             }
         });
     }

@@ -72,9 +72,13 @@ class DocumentUploadedListener {
             documents.advance(tenant, event.documentId(), event.version(), "converting");
             ConvertedDocument converted = convert(tenant, event);
             markdown = converted.markdown();
-            documents.storeMarkdown(tenant, event.documentId(), markdown, converted.metadata());
+            if (!documents.storeMarkdown(tenant, event.documentId(), event.version(), markdown, converted.metadata())) {
+                deleteStaged(event); // cancelled, deleted or superseded while converting: its bytes are of no use
+                return;
+            }
         }
         if (!documents.advance(tenant, event.documentId(), event.version(), "chunking")) {
+            deleteStaged(event);
             return;
         }
         int maxTokens = tenant.getInt("CHUNK_MAX_TOKENS", properties.maxChunkTokens());

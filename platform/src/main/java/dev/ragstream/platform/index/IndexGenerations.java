@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,7 +21,8 @@ import java.util.UUID;
  */
 public final class IndexGenerations {
 
-    private static final String COLUMNS = "generation, provider, model, dimensions, dimension, active, activated_at IS NOT NULL";
+    private static final String COLUMNS =
+            "generation, provider, model, dimensions, dimension, active, activated_at IS NOT NULL, created_at";
 
     private IndexGenerations() {
     }
@@ -30,8 +32,10 @@ public final class IndexGenerations {
      * @param dimensions the {@code dimensions} asked of the provider, null when its default
      * @param dimension  the length of its vectors
      * @param state      {@code building}, {@code active} or {@code retired}
+     * @param createdAt  when it began
      */
-    public record Generation(int number, String provider, String model, Integer dimensions, int dimension, String state) {
+    public record Generation(int number, String provider, String model, Integer dimensions, int dimension, String state,
+                             Instant createdAt) {
 
         /** The SQL type its vectors are cast to, as its index was built: e.g. {@code vector(384)}. */
         public String vectorType() {
@@ -93,10 +97,11 @@ public final class IndexGenerations {
             }
         }
         int number;
+        Instant createdAt;
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO embedding_generations (generation, provider, model, dimensions, dimension, active)
                 SELECT coalesce(max(generation), 0) + 1, ?, ?, ?, ?, false FROM embedding_generations
-                RETURNING generation""")) {
+                RETURNING generation, created_at""")) {
             ps.setString(1, provider);
             ps.setString(2, model);
             ps.setObject(3, dimensions);
@@ -104,13 +109,14 @@ public final class IndexGenerations {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 number = rs.getInt(1);
+                createdAt = rs.getTimestamp(2).toInstant();
             }
         }
         try (Statement st = c.createStatement()) { // numbers only: nothing here comes from outside
             st.execute("CREATE INDEX " + indexName(number) + " ON chunk_vectors USING hnsw ((embedding::vector(" + dimension
                     + ")) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE generation = " + number);
         }
-        return new Generation(number, provider, model, dimensions, dimension, "building");
+        return new Generation(number, provider, model, dimensions, dimension, "building", createdAt);
     }
 
     /** Makes {@code generation} the one queries use, retiring the one that was; both in the caller's transaction. */
@@ -185,7 +191,7 @@ public final class IndexGenerations {
             while (rs.next()) {
                 String state = rs.getBoolean(6) ? "active" : rs.getBoolean(7) ? "retired" : "building";
                 found.add(new Generation(rs.getInt(1), rs.getString(2), rs.getString(3), (Integer) rs.getObject(4),
-                        rs.getInt(5), state));
+                        rs.getInt(5), state, rs.getTimestamp(8).toInstant()));
             }
         }
         return found;

@@ -8,6 +8,7 @@ import dev.ragstream.embedding.PgVectorLiteral;
 import dev.ragstream.query.QueryProperties;
 import dev.ragstream.platform.index.IndexGenerations;
 import dev.ragstream.platform.index.IndexGenerations.Generation;
+import dev.ragstream.platform.index.TextSearchLanguage;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import java.sql.Connection;
@@ -67,7 +68,7 @@ public class HybridRetriever {
             }
             Map<String, Hit> hits = new LinkedHashMap<>();
             nearest(c, generation, vector, hits);
-            keyword(c, generation, question, vector, hits);
+            keyword(c, generation, TextSearchLanguage.of(tenant), question, vector, hits);
             return fuse(hits);
         });
     }
@@ -104,11 +105,11 @@ public class HybridRetriever {
     }
 
     /** Any of the question's words may match (a chat question is no boolean query); ranking only on capped candidates. */
-    private void keyword(Connection c, Generation generation, String question, String vector, Map<String, Hit> hits)
-            throws SQLException {
+    private void keyword(Connection c, Generation generation, String language, String question, String vector,
+                         Map<String, Hit> hits) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                WITH q AS (SELECT replace(websearch_to_tsquery('english', ?)::text, ' & ', ' | ') AS text),
-                     query AS (SELECT to_tsquery('english', text) AS tsq FROM q WHERE text <> ''),
+                WITH q AS (SELECT replace(websearch_to_tsquery(?::regconfig, ?)::text, ' & ', ' | ') AS text),
+                     query AS (SELECT to_tsquery(?::regconfig, text) AS tsq FROM q WHERE text <> ''),
                      candidates AS (
                          SELECT c.document_id, c.version, c.chunk_index, c.content, c.heading_path, c.content_tsv
                          FROM chunks c, query WHERE c.content_tsv @@ query.tsq LIMIT ?)
@@ -121,10 +122,12 @@ public class HybridRetriever {
                 WHERE d.status <> 'deleted'
                 ORDER BY keyword_score DESC
                 LIMIT ?""".formatted(distance("v", generation), generation.number()))) {
-            ps.setString(1, question);
-            ps.setInt(2, properties.keywordCandidates());
-            ps.setString(3, vector);
-            ps.setInt(4, properties.candidates());
+            ps.setString(1, language);
+            ps.setString(2, question);
+            ps.setString(3, language);
+            ps.setInt(4, properties.keywordCandidates());
+            ps.setString(5, vector);
+            ps.setInt(6, properties.candidates());
             try (ResultSet rs = ps.executeQuery()) {
                 for (int rank = 1; rs.next(); rank++) {
                     Hit hit = hit(rs, hits);
