@@ -91,16 +91,26 @@ public final class ConversionBenchmark {
 
     /** Ten pages of about 45 lines of prose each. */
     private static byte[] pdf(Random random) throws IOException {
+        return pdf(random, PAGES_PER_PDF);
+    }
+
+    /** {@code pages} pages of about 45 lines of prose each. */
+    static byte[] pdf(Random random, int pages) throws IOException {
+        return pdf(random, pages, 45);
+    }
+
+    /** {@code pages} pages of {@code lines} lines of prose each. */
+    static byte[] pdf(Random random, int pages, int lines) throws IOException {
         try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
-            for (int p = 0; p < PAGES_PER_PDF; p++) {
+            for (int p = 0; p < pages; p++) {
                 PDPage page = new PDPage();
                 doc.addPage(page);
                 try (PDPageContentStream text = new PDPageContentStream(doc, page)) {
                     text.beginText();
                     text.setFont(font, 10);
                     text.newLineAtOffset(60, 740);
-                    for (int line = 0; line < 45; line++) {
+                    for (int line = 0; line < lines; line++) {
                         StringBuilder sentence = new StringBuilder();
                         while (sentence.length() < 90) {
                             sentence.append(WORDS[random.nextInt(WORDS.length)]).append(' ');

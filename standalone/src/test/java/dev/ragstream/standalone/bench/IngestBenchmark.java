@@ -1,0 +1,266 @@
+package dev.ragstream.standalone.bench;
+
+import dev.ragstream.admin.cli.TenantCli;
+import dev.ragstream.embedding.MiniLmEmbeddingModel;
+import dev.ragstream.platform.tenant.EnvFile;
+import dev.ragstream.standalone.Standalone;
+import dev.ragstream.testsupport.postgres.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code bin/ragstream bench ingest [documents] [bulk]}: the whole system in this JVM, two scratch
+ * tenants, one markdown table.
+ * <ol>
+ *   <li>Throughput: {@code documents} (500) generated two-page PDFs uploaded at once, 20 per
+ *       request; end-to-end pages/s and chunks/s from the first upload to the last document
+ *       searchable, and upload→searchable p50/p95 (the database's {@code queued_at} and
+ *       {@code indexed_at}).</li>
+ *   <li>Embedding: the embed stage's tokens/s (tokens of the model's input sequences over the embed
+ *       worker's busy time, from its own meters) against raw ONNX Runtime on 32 × 128-token
+ *       batches measured in this run, and their ratio.</li>
+ *   <li>Fairness: tenant A uploads {@code bulk} (2,000) short one-page PDFs; meanwhile tenant B
+ *       uploads one such PDF every 3 s, ten times; B's upload→searchable p95.</li>
+ * </ol>
+ */
+public final class IngestBenchmark {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final int PER_REQUEST = 20;
+    private static final int PROBES = 10;
+
+    private IngestBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            run(args.length > 0 ? Integer.parseInt(args[0]) : 500, args.length > 1 ? Integer.parseInt(args[1]) : 2000);
+        } catch (Throwable e) { // the services' threads would keep the JVM alive: end it with the failure
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(int documents, int bulk) throws Exception {
+        Path home = Files.createTempDirectory("ragstream-bench-ingest");
+        String chatDb = TestDatabase.uniqueName("bench_chatdb");
+        String chatOwner = TestDatabase.uniqueName("bench_chatowner");
+        String chatApp = TestDatabase.uniqueName("bench_chatapp");
+        List<Map<String, String>> created = new ArrayList<>();
+        try {
+            if (TenantCli.run("init-chatdb", "--db-name=" + chatDb, "--db-user=" + chatOwner, "--app-user=" + chatApp,
+                    "--app-password=bench") != 0) {
+                throw new IllegalStateException("cannot create the bench chatdb");
+            }
+            Map<String, String> a = tenant(home, "bench-a", chatDb, chatApp);
+            created.add(a);
+            Map<String, String> b = tenant(home, "bench-b", chatDb, chatApp);
+            created.add(b);
+            double raw = rawOnnxTokensPerSecond();
+            try (Standalone system = Standalone.start(Standalone.Settings.forTests(home.resolve("tenants"), home.resolve("data"),
+                    Map.of("ragstream.gateway.blocklist.jdbc-url", "jdbc:postgresql://127.0.0.1:5432/" + chatDb,
+                            "ragstream.gateway.blocklist.user", chatApp, "ragstream.gateway.blocklist.password", "bench",
+                            "ragstream.gateway.rate-limits.upload", "1000000", "ragstream.gateway.rate-limits.tenant", "1000000")))) {
+                String gateway = system.gatewayUrl();
+                String embedWorker = "http://127.0.0.1:" + system.port(Standalone.Service.EMBED_WORKER);
+                Random random = new Random(11);
+                List<byte[]> corpus = new ArrayList<>();
+                for (int i = 0; i < documents; i++) {
+                    corpus.add(ConversionBenchmark.pdf(random, 2));
+                }
+                upload(gateway, a, corpus, "doc");
+                awaitIndexed(a, documents, Duration.ofMinutes(30));
+                Throughput throughput = throughput(a);
+                Map<String, Double> meters = embedMeters(embedWorker, a.get("TENANT_ID"));
+                double stage = throughput.tokens / meters.get("stage");
+                double model = throughput.tokens / meters.get("model");
+
+                List<byte[]> backlog = new ArrayList<>();
+                for (int i = 0; i < bulk; i++) {
+                    backlog.add(ConversionBenchmark.pdf(random, 1, 6)); // a short page: a chunk each
+                }
+                upload(gateway, a, backlog, "bulk");
+                for (int i = 0; i < PROBES; i++) {
+                    upload(gateway, b, List.of(ConversionBenchmark.pdf(random, 1, 6)), "probe-" + i);
+                    Thread.sleep(3000);
+                }
+                awaitIndexed(b, PROBES, Duration.ofMinutes(30));
+                List<Long> probes = searchableMillis(b);
+                awaitIndexed(a, documents + bulk, Duration.ofMinutes(60));
+
+                System.out.printf("| measure (%d two-page PDFs; fairness: %d one-page PDFs of A, %d probes of B) | result |%n",
+                        documents, bulk, PROBES);
+                System.out.println("|---|---|");
+                System.out.printf("| end to end, first upload to last searchable | %.1f pages/s, %.1f chunks/s (%d pages, %d chunks in %.1f s) |%n",
+                        throughput.pages / throughput.seconds, throughput.chunks / throughput.seconds, throughput.pages,
+                        throughput.chunks, throughput.seconds);
+                System.out.printf("| embed stage (tokens over the embed worker's busy time) | %.0f tokens/s (model calls alone: %.0f tokens/s) |%n",
+                        stage, model);
+                System.out.printf("| raw ONNX Runtime, 32 × 128 tokens, same run | %.0f tokens/s |%n", raw);
+                System.out.printf("| embed stage / raw | %.2f |%n", stage / raw);
+                System.out.printf("| upload → searchable | p50 %.1f s, p95 %.1f s |%n", percentile(throughput.searchable, 50) / 1000.0,
+                        percentile(throughput.searchable, 95) / 1000.0);
+                System.out.printf("| fairness: B's one-page upload while A has %d queued | p95 %.1f s (p50 %.1f s, max %.1f s) |%n", bulk,
+                        percentile(probes, 95) / 1000.0, percentile(probes, 50) / 1000.0, percentile(probes, 100) / 1000.0);
+            }
+        } finally {
+            for (Map<String, String> env : created) {
+                TestDatabase.dropDatabase(env.get("DB_NAME"));
+                TestDatabase.dropRole(env.get("DB_USER"));
+            }
+            TestDatabase.dropDatabase(chatDb);
+            TestDatabase.dropRole(chatApp);
+            TestDatabase.dropRole(chatOwner);
+        }
+    }
+
+    private static Map<String, String> tenant(Path home, String prefix, String chatDb, String chatApp) throws Exception {
+        String id = prefix + "-" + Long.toString(System.nanoTime(), 36);
+        if (TenantCli.run("--tenants-dir=" + home.resolve("tenants"), "create", id, "--admin-db-name=" + chatDb,
+                "--admin-db-user=" + chatApp, "--admin-db-password=bench") != 0) {
+            throw new IllegalStateException("cannot create tenant " + id);
+        }
+        Path env = home.resolve("tenants").resolve(id).resolve(".env");
+        Files.writeString(env, Files.readString(env) + "\nMAX_QUEUED_DOCUMENTS=100000\n");
+        return EnvFile.read(env);
+    }
+
+    /** Tokens per second of the local model on full batches of full-window texts, after a warm-up. */
+    private static double rawOnnxTokensPerSecond() {
+        try (MiniLmEmbeddingModel model = MiniLmEmbeddingModel.load()) {
+            Random random = new Random(3);
+            List<String> batch = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                StringBuilder text = new StringBuilder();
+                while (model.countTokens(text.toString()) < model.maxTokens()) {
+                    text.append("word").append(random.nextInt(1000)).append(' ');
+                }
+                batch.add(text.toString());
+            }
+            for (int i = 0; i < 3; i++) {
+                model.embedAll(batch);
+            }
+            int rounds = 15;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < rounds; i++) {
+                model.embedAll(batch);
+            }
+            return rounds * 32.0 * (model.maxTokens() + 2) / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static void upload(String gateway, Map<String, String> tenant, List<byte[]> files, String name) throws Exception {
+        for (int from = 0; from < files.size(); from += PER_REQUEST) {
+            String boundary = "----bench" + System.nanoTime();
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            for (int i = from; i < Math.min(files.size(), from + PER_REQUEST); i++) {
+                body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + "-" + i
+                        + ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                body.writeBytes(files.get(i));
+                body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+            body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/upload?tenant="
+                            + tenant.get("TENANT_ID"))).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .header("X-API-Key", tenant.get("UPLOAD_API_KEY")).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                    .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 202) {
+                throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
+            }
+        }
+    }
+
+    private static void awaitIndexed(Map<String, String> tenant, int expected, Duration atMost) throws Exception {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (true) {
+            List<String> counts = query(tenant, "SELECT count(*) FILTER (WHERE status = 'indexed') || ':'"
+                    + " || count(*) FILTER (WHERE status = 'failed') FROM documents");
+            String[] parts = counts.get(0).split(":");
+            if (Integer.parseInt(parts[1]) > 0) {
+                throw new IllegalStateException(parts[1] + " documents of " + tenant.get("TENANT_ID") + " failed");
+            }
+            if (Integer.parseInt(parts[0]) >= expected) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + parts[0] + " of " + expected + " documents indexed in " + atMost);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private record Throughput(long pages, long chunks, long tokens, double seconds, List<Long> searchable) {
+    }
+
+    private static Throughput throughput(Map<String, String> tenant) throws SQLException {
+        String[] totals = query(tenant, """
+                SELECT sum((metadata->>'pages')::int) || ':' || sum(chunk_count) || ':'
+                       || (SELECT sum(token_count + 2) FROM chunks) || ':'
+                       || extract(epoch FROM max(indexed_at) - min(queued_at)) FROM documents""").get(0).split(":");
+        return new Throughput(Long.parseLong(totals[0]), Long.parseLong(totals[1]), Long.parseLong(totals[2]),
+                Double.parseDouble(totals[3]), searchableMillis(tenant));
+    }
+
+    private static List<Long> searchableMillis(Map<String, String> tenant) throws SQLException {
+        return query(tenant, "SELECT (extract(epoch FROM indexed_at - queued_at) * 1000)::bigint FROM documents")
+                .stream().map(Long::parseLong).toList();
+    }
+
+    /** The embed worker's busy seconds for the tenant: the whole stage (embedding and writing) and the model calls alone. */
+    private static Map<String, Double> embedMeters(String embedWorker, String tenant) throws Exception {
+        String prometheus = HTTP.send(HttpRequest.newBuilder(URI.create(embedWorker + "/actuator/prometheus")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return Map.of("stage", sum(prometheus, "ragstream_embed_duration_seconds_sum", tenant),
+                "model", sum(prometheus, "ragstream_embed_model_duration_seconds_sum", tenant));
+    }
+
+    private static double sum(String prometheus, String metric, String tenant) {
+        Matcher m = Pattern.compile("(?m)^" + metric + "\\{[^}]*tenant=\"" + Pattern.quote(tenant) + "\"[^}]*} (\\S+)$")
+                .matcher(prometheus);
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        if (total == 0) {
+            throw new IllegalStateException("no " + metric + " for " + tenant + " in the embed worker's meters");
+        }
+        return total;
+    }
+
+    private static List<String> query(Map<String, String> tenant, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + tenant.get("DB_NAME"), "postgres", "");
+             ResultSet rs = c.createStatement().executeQuery(sql)) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+            return rows;
+        }
+    }
+
+    private static double percentile(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    }
+}
