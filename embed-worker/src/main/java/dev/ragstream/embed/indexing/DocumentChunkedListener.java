@@ -6,6 +6,7 @@ import dev.ragstream.embedding.EmbeddingModels;
 import dev.ragstream.embedding.EmbeddingSettings;
 import dev.ragstream.platform.index.IndexGenerations;
 import dev.ragstream.platform.index.IndexGenerations.Generation;
+import dev.ragstream.platform.kafka.MdcRecordInterceptor;
 import dev.ragstream.platform.kafka.PermanentException;
 import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.metrics.TenantMetrics;
@@ -13,19 +14,28 @@ import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.schemas.DocumentChunked;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Embeds one message's chunks in batches (never one model call per chunk) with the model of each
- * live embedding generation of the tenant (its own provider and key), and writes them. The
- * offset is committed after {@link #on} returns, i.e. after the transaction committed; a
- * redelivered message inserts nothing new.
+ * Embeds the chunks of the messages of one poll together: all texts for one model (of any
+ * document, any tenant using it) go to it in one call, which batches them by length, so the model
+ * sees full batches however small the documents are. Each tenant's chunks are embedded by the
+ * model of each of its embedding generations (its own provider and key). Then each message is
+ * written in a transaction of its own, in order; its offset is committed only after that. A
+ * message that fails is reported by its index: those before it are committed, it is retried or
+ * dead-lettered, those after it come again. A redelivered message inserts nothing new.
  */
 @Component
 class DocumentChunkedListener {
@@ -36,48 +46,147 @@ class DocumentChunkedListener {
     private final EmbeddingModels models;
     private final ChunkWriter writer;
     private final TenantMetrics metrics;
+    private final JsonMapper json;
 
-    DocumentChunkedListener(TenantRegistry tenants, EmbeddingModels models, ChunkWriter writer, TenantMetrics metrics) {
+    DocumentChunkedListener(TenantRegistry tenants, EmbeddingModels models, ChunkWriter writer, TenantMetrics metrics,
+                            JsonMapper json) {
         this.tenants = tenants;
         this.models = models;
         this.writer = writer;
         this.metrics = metrics;
+        this.json = json;
     }
 
-    @KafkaListener(topics = DocumentChunked.TOPIC, groupId = "embed-worker", concurrency = "${ragstream.embed.concurrency:1}")
-    void on(DocumentChunked event) {
-        long started = System.nanoTime();
+    /** One message's work: what it needs embedded by which model, the vectors as they come, or why it failed. */
+    private static final class Work {
+        final ConsumerRecord<String, String> record;
+        DocumentChunked event;
+        Tenant tenant;
+        List<String> texts;
+        final Map<Integer, EmbeddingModel> models = new LinkedHashMap<>();
+        final Map<Integer, String> providers = new LinkedHashMap<>();
+        final Map<Integer, List<float[]>> vectors = new LinkedHashMap<>();
+        long embedNanos;
+        RuntimeException failure;
+
+        Work(ConsumerRecord<String, String> record) {
+            this.record = record;
+        }
+
+        boolean ready() {
+            return failure == null && texts != null;
+        }
+    }
+
+    @KafkaListener(topics = DocumentChunked.TOPIC, groupId = "embed-worker", concurrency = "${ragstream.embed.concurrency:1}",
+            batch = "true", properties = "max.poll.records=${ragstream.embed.max-poll-records:16}")
+    void on(List<ConsumerRecord<String, String>> records) {
+        List<Work> batch = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            Work work = new Work(record);
+            try (MdcRecordInterceptor.Scope mdc = MdcRecordInterceptor.forRecord(record)) {
+                prepare(work);
+            } catch (RuntimeException e) {
+                work.failure = e;
+            }
+            batch.add(work);
+        }
+        embedTogether(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            Work work = batch.get(i);
+            try (MdcRecordInterceptor.Scope mdc = MdcRecordInterceptor.forRecord(work.record)) {
+                if (work.failure != null) {
+                    throw work.failure;
+                }
+                if (work.ready()) {
+                    write(work);
+                }
+            } catch (RuntimeException e) {
+                throw new BatchListenerFailedException("chunks of " + work.record.key() + " failed", e, i);
+            }
+        }
+    }
+
+    /** Reads the message and decides what is to be embedded by which model; nothing for a document no longer waiting. */
+    private void prepare(Work work) {
+        try {
+            work.event = json.readValue(work.record.value(), DocumentChunked.class);
+        } catch (JacksonException e) {
+            throw new PermanentException("malformed_event", "not a DocumentChunked event: " + e.getOriginalMessage(), e);
+        }
+        DocumentChunked event = work.event;
         Tenant tenant = tenants.find(event.tenantId())
                 .orElseThrow(() -> new PermanentException("unknown_tenant", "tenant " + event.tenantId() + " does not exist"));
+        work.tenant = tenant;
         if (!writer.wanted(tenant, event)) {
             log.info("Skipping chunks of document {} v{}: deleted, replaced or already indexed", event.documentId(), event.version());
             return;
         }
         EmbeddingSettings configured = configured(tenant);
-        List<String> texts = event.chunks().stream().map(c -> IndexGenerations.embeddedText(c.headingPath(), c.text())).toList();
-        Map<Integer, List<float[]>> vectors = new LinkedHashMap<>();
         List<Generation> generations = writer.generations(tenant);
         if (generations.stream().noneMatch(g -> configured.madeThis(g.provider(), g.model(), g.dimensions()))) {
             generations = writer.adopt(tenant, configured, dimension(configured));
         }
         for (Generation generation : generations) {
-            long calling = System.nanoTime();
-            vectors.put(generation.number(), embed(model(tenant, generation), texts));
-            metrics.time("embed.model.duration", tenant.id().value(), Duration.ofNanos(System.nanoTime() - calling),
-                    "provider", generation.provider());
+            work.models.put(generation.number(), model(tenant, generation));
+            work.providers.put(generation.number(), generation.provider());
         }
-        ChunkWriter.Written written = writer.write(tenant, event, vectors);
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        metrics.time("embed.duration", tenant.id().value(), took);
-        metrics.size("embed.batch.size", tenant.id().value(), texts.size());
-        metrics.add("embed.chunks", tenant.id().value(), written.inserted());
-        metrics.add("embed.tokens", tenant.id().value(), event.chunks().stream().mapToInt(DocumentChunked.Chunk::tokenCount).sum());
+        work.texts = event.chunks().stream().map(c -> IndexGenerations.embeddedText(c.headingPath(), c.text())).toList();
+    }
+
+    /** One call per model for the texts of every message that needs it; a model's failure is the failure of each of them. */
+    private void embedTogether(List<Work> batch) {
+        Map<EmbeddingModel, List<Map.Entry<Work, Integer>>> byModel = new IdentityHashMap<>();
+        for (Work work : batch) {
+            if (work.ready()) {
+                work.models.forEach((generation, model) ->
+                        byModel.computeIfAbsent(model, m -> new ArrayList<>()).add(Map.entry(work, generation)));
+            }
+        }
+        byModel.forEach((model, uses) -> {
+            List<String> texts = new ArrayList<>();
+            uses.forEach(use -> texts.addAll(use.getKey().texts));
+            long started = System.nanoTime();
+            List<float[]> vectors;
+            try {
+                vectors = model.embedAll(texts);
+            } catch (EmbeddingException e) {
+                RuntimeException failure = failure(e);
+                uses.forEach(use -> use.getKey().failure = failure);
+                return;
+            }
+            long nanos = System.nanoTime() - started;
+            int from = 0;
+            for (Map.Entry<Work, Integer> use : uses) {
+                Work work = use.getKey();
+                int count = work.texts.size();
+                work.vectors.put(use.getValue(), vectors.subList(from, from + count));
+                from += count;
+                long share = texts.isEmpty() ? 0 : nanos * count / texts.size(); // the call's time, shared by text count
+                work.embedNanos += share;
+                metrics.time("embed.model.duration", work.tenant.id().value(), Duration.ofNanos(share), "provider",
+                        work.providers.get(use.getValue()));
+            }
+            uses.stream().map(use -> use.getKey().tenant.id().value()).distinct()
+                    .forEach(tenant -> metrics.size("embed.batch.size", tenant, texts.size())); // the call each tenant was in
+        });
+    }
+
+    private void write(Work work) {
+        long started = System.nanoTime();
+        DocumentChunked event = work.event;
+        String tenant = work.tenant.id().value();
+        ChunkWriter.Written written = writer.write(work.tenant, event, work.vectors);
+        Duration took = Duration.ofNanos(work.embedNanos + System.nanoTime() - started);
+        metrics.time("embed.duration", tenant, took);
+        metrics.add("embed.chunks", tenant, written.inserted());
+        metrics.add("embed.tokens", tenant, event.chunks().stream().mapToInt(DocumentChunked.Chunk::tokenCount).sum());
         log.info("Document {} v{}: embedded {} chunks ({} new, {}/{} stored){} in {} ms", event.documentId(), event.version(),
                 event.chunks().size(), written.inserted(), written.stored(), event.totalChunks(),
                 written.activated() ? ", indexed" : "", took.toMillis());
         if (written.activated()) {
-            metrics.count("documents.indexed", tenant.id().value());
-            metrics.time("documents.time.to.searchable", tenant.id().value(), written.queuedFor());
+            metrics.count("documents.indexed", tenant);
+            metrics.time("documents.time.to.searchable", tenant, written.queuedFor());
         }
     }
 
@@ -99,17 +208,10 @@ class DocumentChunkedListener {
 
     private EmbeddingModel model(Tenant tenant, Generation generation) {
         try {
-            return models.forSettings(EmbeddingSettings.forGeneration(generation.provider(), generation.model(), generation.dimensions(), tenant::get));
+            return models.forSettings(EmbeddingSettings.forGeneration(generation.provider(), generation.model(),
+                    generation.dimensions(), tenant::get));
         } catch (IllegalArgumentException e) {
             throw new PermanentException("embedding_misconfigured", "tenant " + tenant.id() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static List<float[]> embed(EmbeddingModel model, List<String> texts) {
-        try {
-            return model.embedAll(texts);
-        } catch (EmbeddingException e) {
-            throw failure(e);
         }
     }
 

@@ -63,13 +63,19 @@ public class KafkaConfiguration {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
     }
 
-    /** Offsets committed per record, unless {@code spring.kafka.listener.ack-mode} says otherwise. */
+    /**
+     * Offsets committed per record (a batch listener's: per batch, and up to a failed record by the
+     * error handler), unless {@code spring.kafka.listener.ack-mode} says otherwise.
+     */
     @Bean
     ContainerCustomizer<String, String, ConcurrentMessageListenerContainer<String, String>> ragstreamContainerDefaults(
             KafkaProperties kafka) {
         return container -> {
             if (kafka.getListener().getAckMode() == null) {
-                container.getContainerProperties().setAckMode(ContainerProperties.AckMode.RECORD);
+                boolean batch = container.getContainerProperties().getMessageListener()
+                        instanceof org.springframework.kafka.listener.BatchMessageListener<?, ?>;
+                container.getContainerProperties().setAckMode(batch ? ContainerProperties.AckMode.BATCH
+                        : ContainerProperties.AckMode.RECORD);
             }
         };
     }

@@ -8,8 +8,24 @@ import org.apache.kafka.common.header.Header;
 import org.slf4j.MDC;
 import org.springframework.kafka.listener.RecordInterceptor;
 
-/** Puts {@code tenantId}, {@code documentId} and {@code correlationId} of the record being handled into the MDC. */
-final class MdcRecordInterceptor implements RecordInterceptor<String, String> {
+/**
+ * Puts {@code tenantId}, {@code documentId} and {@code correlationId} of the record being handled
+ * into the MDC; a batch listener does so itself per record with {@link #forRecord}.
+ */
+public final class MdcRecordInterceptor implements RecordInterceptor<String, String> {
+
+    /** The record's coordinates in the MDC until the returned scope is closed. */
+    public static Scope forRecord(ConsumerRecord<String, String> record) {
+        new MdcRecordInterceptor().intercept(record, null);
+        return MdcRecordInterceptor::clear;
+    }
+
+    /** The MDC entries of one record, removed on close. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
 
     @Override
     public ConsumerRecord<String, String> intercept(ConsumerRecord<String, String> record, Consumer<String, String> consumer) {
@@ -23,6 +39,10 @@ final class MdcRecordInterceptor implements RecordInterceptor<String, String> {
 
     @Override
     public void afterRecord(ConsumerRecord<String, String> record, Consumer<String, String> consumer) {
+        clear();
+    }
+
+    private static void clear() {
         MDC.remove("tenantId");
         MDC.remove("documentId");
         MDC.remove("correlationId");
