@@ -7,10 +7,6 @@ import dev.ragstream.testsupport.fixtures.Fixtures;
 import dev.ragstream.testsupport.openai.FakeOpenAiEmbeddingsServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -99,13 +95,13 @@ class EmbeddingModelChangeIT {
         assertThat(chats).as("every chat before, during and after the switch").allMatch(c -> c.equals("200:true:handbook.md"));
         assertThat(openAi.requests()).as("questions embedded by the new model after the switch")
                 .anyMatch(r -> r.input().equals(List.of(QUESTION)));
-        assertThat(query("SELECT count(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.generation = 2"
+        assertThat(tenant.query("SELECT count(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.generation = 2"
                 + " AND (v.document_id, v.version, v.chunk_index) = (c.document_id, c.version, c.chunk_index))")).containsExactly("0");
 
         // a document after the switch gets vectors of both generations, so the old one can come back complete
         String later = TwoTenantsEndToEndIT.uploadAndAwaitIndexed(gateway, tenant, "cellar.md",
                 "# Cellar\n\nThe wine cellar keeps eleven barrels of cider at twelve degrees.\n".getBytes(StandardCharsets.UTF_8));
-        assertThat(query("SELECT string_agg(DISTINCT generation::text, ',' ORDER BY generation::text) FROM chunk_vectors"
+        assertThat(tenant.query("SELECT string_agg(DISTINCT generation::text, ',' ORDER BY generation::text) FROM chunk_vectors"
                 + " WHERE document_id = '" + later + "'")).containsExactly("1,2");
 
         GatewayClient.Reply rollback = gateway.admin("POST", "/admin/embeddings/generations/1/activate", tenant.id(),
@@ -121,8 +117,8 @@ class EmbeddingModelChangeIT {
         assertThat(gateway.admin("DELETE", "/admin/embeddings/generations/2", tenant.id(), tenant.adminKey(), null).status())
                 .isEqualTo(200);
         assertThat(states()).containsExactly("1:local:384:active:1.0");
-        assertThat(query("SELECT count(*) FROM chunk_vectors WHERE generation = 2")).containsExactly("0");
-        assertThat(query("SELECT count(*) FROM pg_indexes WHERE indexname = 'chunk_vectors_g2_hnsw'")).containsExactly("0");
+        assertThat(tenant.query("SELECT count(*) FROM chunk_vectors WHERE generation = 2")).containsExactly("0");
+        assertThat(tenant.query("SELECT count(*) FROM pg_indexes WHERE indexname = 'chunk_vectors_g2_hnsw'")).containsExactly("0");
     }
 
     /** Each generation as {@code number:provider:dimension:state:progress}, as the admin API shows them. */
@@ -135,16 +131,5 @@ class EmbeddingModelChangeIT {
                     + ":" + g.path("state").asString() + ":" + g.path("progress").asDouble());
         }
         return states;
-    }
-
-    private static List<String> query(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + tenant.database(), "postgres", "");
-             ResultSet rs = c.createStatement().executeQuery(sql)) {
-            List<String> rows = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-            return rows;
-        }
     }
 }

@@ -9,9 +9,6 @@ import dev.ragstream.testsupport.openai.RecordedRequest;
 import dev.ragstream.testsupport.openai.Reply;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,10 +76,10 @@ class EmbeddingProvidersIT {
     void theTenantsVectorsComeFromItsProviderInAGenerationOfTheirOwnDimensionAndItsChatUsesTheSameModel() throws Exception {
         String id = TwoTenantsEndToEndIT.uploadAndAwaitIndexed(gateway, remote, "handbook.md", Fixtures.bytes(Fixtures.HANDBOOK));
 
-        assertThat(query(remote, "SELECT provider || ':' || model || ':' || dimensions || ':' || dimension"
+        assertThat(remote.query("SELECT provider || ':' || model || ':' || dimensions || ':' || dimension"
                 + " FROM embedding_generations WHERE active")).containsExactly("openai:text-embedding-3-small:256:256");
-        int chunks = Integer.parseInt(query(remote, "SELECT chunk_count FROM documents WHERE id = '" + id + "'").get(0));
-        assertThat(query(remote, "SELECT count(*) || ':' || min(vector_dims(v.embedding)) || ':' || max(vector_dims(v.embedding))"
+        int chunks = Integer.parseInt(remote.query("SELECT chunk_count FROM documents WHERE id = '" + id + "'").get(0));
+        assertThat(remote.query("SELECT count(*) || ':' || min(vector_dims(v.embedding)) || ':' || max(vector_dims(v.embedding))"
                 + " FROM chunk_vectors v JOIN embedding_generations g USING (generation) WHERE g.active AND v.document_id = '"
                 + id + "'"))
                 .containsExactly(chunks + ":" + DIMENSIONS + ":" + DIMENSIONS);
@@ -102,7 +99,7 @@ class EmbeddingProvidersIT {
                 .satisfies(r -> assertThat(r.input()).containsExactly("How many vacation days do employees get?"));
         assertThat(reply.body().path("sources").get(0).path("filename").asString()).isEqualTo("handbook.md");
         // the local tenant's index stays on the local model
-        assertThat(query(local, "SELECT provider || ':' || model || ':' || dimension FROM embedding_generations WHERE active"))
+        assertThat(local.query("SELECT provider || ':' || model || ':' || dimension FROM embedding_generations WHERE active"))
                 .containsExactly("local:all-minilm-l6-v2:384");
     }
 
@@ -134,7 +131,7 @@ class EmbeddingProvidersIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> status(remote, accepted.text("document_id")).equals("failed"));
 
-        assertThat(query(remote, "SELECT reason FROM documents WHERE id = '" + accepted.text("document_id") + "'"))
+        assertThat(remote.query("SELECT reason FROM documents WHERE id = '" + accepted.text("document_id") + "'"))
                 .containsExactly("embedding_rejected");
         assertThat(embeddingRequests()).as("a 400 is not retried").hasSize(1);
     }
@@ -156,7 +153,7 @@ class EmbeddingProvidersIT {
         String id = TwoTenantsEndToEndIT.uploadAndAwaitIndexed(gateway, local, "hafen.md",
                 "# Hafen\n\nDie Häuser am Hafen wurden im Frühling gestrichen.\n".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(query(local, "SELECT DISTINCT ts_config::text FROM chunks WHERE document_id = '" + id + "'"))
+        assertThat(local.query("SELECT DISTINCT ts_config::text FROM chunks WHERE document_id = '" + id + "'"))
                 .containsExactly("german");
         GatewayClient.Reply reply = gateway.chat(local.id(), local.chatKey(), "s-de", "Welches Haus wurde gestrichen?");
         assertThat(reply.body().path("sources")).anySatisfy(source -> {
@@ -175,18 +172,7 @@ class EmbeddingProvidersIT {
     }
 
     private static String status(TestTenants.Created tenant, String documentId) throws SQLException {
-        List<String> found = query(tenant, "SELECT status FROM documents WHERE id = '" + documentId + "'");
+        List<String> found = tenant.query("SELECT status FROM documents WHERE id = '" + documentId + "'");
         return found.isEmpty() ? "" : found.get(0);
-    }
-
-    private static List<String> query(TestTenants.Created tenant, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + tenant.database(), "postgres", "");
-             ResultSet rs = c.createStatement().executeQuery(sql)) {
-            List<String> rows = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-            return rows;
-        }
     }
 }

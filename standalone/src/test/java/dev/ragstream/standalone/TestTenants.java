@@ -35,6 +35,19 @@ final class TestTenants implements AutoCloseable {
         String database() {
             return env.get("DB_NAME");
         }
+
+        /** The first column of every row of {@code sql}, as text, run on the tenant's ragdb as the superuser. */
+        List<String> query(String sql) throws java.sql.SQLException {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                    "jdbc:postgresql://127.0.0.1:5432/" + database(), "postgres", "");
+                 java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+                return rows;
+            }
+        }
     }
 
     private final Path dir;

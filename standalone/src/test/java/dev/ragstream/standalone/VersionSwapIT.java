@@ -7,10 +7,6 @@ import dev.ragstream.testsupport.openai.FakeOpenAiEmbeddingsServer;
 import dev.ragstream.testsupport.openai.Reply;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,13 +89,13 @@ class VersionSwapIT {
             assertThat(second.status()).isEqualTo(202);
             assertThat(second.text("document_id")).isEqualTo(id);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> query("SELECT status || ':' || active_version FROM documents WHERE id = '" + id + "'")
+                    .until(() -> tenant.query("SELECT status || ':' || active_version FROM documents WHERE id = '" + id + "'")
                             .equals(List.of("indexed:2")));
             int atSwap = seen.size();
             await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() >= atSwap + 5);
             assertThat(openAi.requests().subList(requestsBefore, openAi.requests().size()))
                     .filteredOn(r -> !r.input().equals(List.of(QUESTION))).as("the new version was embedded").isNotEmpty();
-            assertThat(Integer.parseInt(query("SELECT count(DISTINCT created_at) FROM chunks WHERE document_id = '" + id
+            assertThat(Integer.parseInt(tenant.query("SELECT count(DISTINCT created_at) FROM chunks WHERE document_id = '" + id
                     + "' AND version = 2").get(0))).as("the new version's chunks were written in several transactions")
                     .isGreaterThan(3);
         } finally {
@@ -111,8 +107,8 @@ class VersionSwapIT {
         int firstBeta = seen.indexOf(Set.of("beta"));
         assertThat(firstBeta).as("the new version was seen").isPositive();
         assertThat(seen.subList(firstBeta, seen.size())).as("never the old version after the new one").containsOnly(Set.of("beta"));
-        assertThat(query("SELECT DISTINCT version::text FROM chunks WHERE document_id = '" + id + "'")).containsExactly("2");
-        assertThat(query("SELECT DISTINCT version::text FROM chunk_vectors WHERE document_id = '" + id + "'")).containsExactly("2");
+        assertThat(tenant.query("SELECT DISTINCT version::text FROM chunks WHERE document_id = '" + id + "'")).containsExactly("2");
+        assertThat(tenant.query("SELECT DISTINCT version::text FROM chunk_vectors WHERE document_id = '" + id + "'")).containsExactly("2");
     }
 
     /** A manual of 30 sections, each a chunk of its own, all under "Scanner manual <edition>". */
@@ -124,16 +120,5 @@ class VersionSwapIT {
                     .append(" centimetres, edition ").append(edition).append(".\n\n");
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static List<String> query(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + tenant.database(), "postgres", "");
-             ResultSet rs = c.createStatement().executeQuery(sql)) {
-            List<String> rows = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-            return rows;
-        }
     }
 }
