@@ -99,9 +99,10 @@ public final class IngestBenchmark {
                     backlog.add(ConversionBenchmark.pdf(random, 1, 6)); // a short page: a chunk each
                 }
                 upload(gateway, a, backlog, "bulk");
-                for (int i = 0; i < PROBES; i++) {
+                long firstProbe = System.nanoTime();
+                for (int i = 0; i < PROBES; i++) { // one every 3 s: the arrival schedule of the scenario
+                    java.util.concurrent.locks.LockSupport.parkNanos(firstProbe + i * 3_000_000_000L - System.nanoTime());
                     upload(gateway, b, List.of(ConversionBenchmark.pdf(random, 1, 6)), "probe-" + i);
-                    Thread.sleep(3000);
                 }
                 awaitIndexed(b, PROBES, Duration.ofMinutes(30));
                 List<Long> probes = searchableMillis(b);
@@ -189,23 +190,16 @@ public final class IngestBenchmark {
         }
     }
 
-    private static void awaitIndexed(Map<String, String> tenant, int expected, Duration atMost) throws Exception {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (true) {
-            List<String> counts = query(tenant, "SELECT count(*) FILTER (WHERE status = 'indexed') || ':'"
-                    + " || count(*) FILTER (WHERE status = 'failed') FROM documents");
-            String[] parts = counts.get(0).split(":");
-            if (Integer.parseInt(parts[1]) > 0) {
-                throw new IllegalStateException(parts[1] + " documents of " + tenant.get("TENANT_ID") + " failed");
+    /** Until {@code expected} documents of the tenant are indexed; fails at once when one failed. */
+    private static void awaitIndexed(Map<String, String> tenant, int expected, Duration atMost) {
+        org.awaitility.Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> {
+            String[] counts = query(tenant, "SELECT count(*) FILTER (WHERE status = 'indexed') || ':'"
+                    + " || count(*) FILTER (WHERE status = 'failed') FROM documents").get(0).split(":");
+            if (Integer.parseInt(counts[1]) > 0) {
+                throw new IllegalStateException(counts[1] + " documents of " + tenant.get("TENANT_ID") + " failed");
             }
-            if (Integer.parseInt(parts[0]) >= expected) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + parts[0] + " of " + expected + " documents indexed in " + atMost);
-            }
-            Thread.sleep(250);
-        }
+            return Integer.parseInt(counts[0]) >= expected;
+        });
     }
 
     private record Throughput(long pages, long chunks, long tokens, double seconds, List<Long> searchable) {
