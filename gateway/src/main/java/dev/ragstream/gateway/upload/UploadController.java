@@ -10,7 +10,6 @@ import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.schemas.DocumentUploaded;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;

@@ -340,25 +340,7 @@ public final class Corpus {
 
     /** A DOCX that also holds 200 MB of zeros compressed to about 200 KB (a part no parser would read). */
     static byte[] docxBomb() {
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(docx()));
-             ByteArrayOutputStream out = new ByteArrayOutputStream(); ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
-                zip.putNextEntry(new ZipEntry(entry.getName()));
-                zip.write(in.readAllBytes());
-                zip.closeEntry();
-            }
-            zip.setLevel(9);
-            zip.putNextEntry(new ZipEntry("word/media/padding.bin"));
-            byte[] zeros = new byte[1 << 20];
-            for (int i = 0; i < 200; i++) {
-                zip.write(zeros);
-            }
-            zip.closeEntry();
-            zip.finish();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return rewriteDocx(docx(), xml -> xml, "word/media/padding.bin", new byte[200 << 20]);
     }
 
     /** An OpenDocument-style container: {@code mimetype} first and stored, then the named entries. */
@@ -387,6 +369,12 @@ public final class Corpus {
     }
 
     private static byte[] rewriteDocumentXml(byte[] docx, java.util.function.UnaryOperator<String> edit) {
+        return rewriteDocx(docx, edit, null, null);
+    }
+
+    /** The DOCX with its body edited and, unless {@code extraName} is null, one more part. */
+    private static byte[] rewriteDocx(byte[] docx, java.util.function.UnaryOperator<String> edit, String extraName,
+                                      byte[] extraBytes) {
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(docx));
              ByteArrayOutputStream out = new ByteArrayOutputStream(); ZipOutputStream zip = new ZipOutputStream(out)) {
             for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
@@ -396,6 +384,11 @@ public final class Corpus {
                 }
                 zip.putNextEntry(new ZipEntry(entry.getName()));
                 zip.write(bytes);
+                zip.closeEntry();
+            }
+            if (extraName != null) {
+                zip.putNextEntry(new ZipEntry(extraName));
+                zip.write(extraBytes);
                 zip.closeEntry();
             }
             zip.finish();
