@@ -2,12 +2,14 @@ package dev.ragstream.gateway.upload;
 
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
+import dev.ragstream.platform.tenant.TenantId;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,7 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class DocumentRows {
 
+    private static final Duration QUEUE_LEVEL_MAX_AGE = Duration.ofSeconds(1);
+
     private final TenantDataSources dataSources;
+    private final Map<TenantId, QueueLevel> queueLevels = new ConcurrentHashMap<>();
+
+    private record QueueLevel(int inFlight, long countedAt) {
+    }
 
     DocumentRows(TenantDataSources dataSources) {
         this.dataSources = dataSources;
@@ -51,14 +60,15 @@ class DocumentRows {
         return dataSources.inTransaction(tenant, c -> {
             int inFlight = inFlight(c);
             if (inFlight + files.size() > quota) {
+                queueLevels.put(tenant.id(), new QueueLevel(inFlight, System.nanoTime()));
                 throw new QueueFullException(inFlight);
             }
+            queueLevels.put(tenant.id(), new QueueLevel(inFlight + files.size(), System.nanoTime()));
             List<Recorded> recorded = new ArrayList<>();
             for (UploadIntake.Staged file : files) {
                 String source = file.sourceUrl() == null ? "upload" : "url";
                 String origin = file.sourceUrl() == null ? file.filename() : file.sourceUrl().toString();
-                lock(c, "sha256:" + file.staged().sha256());
-                lock(c, source + ":" + origin);
+                lock(c, "sha256:" + file.staged().sha256(), source + ":" + origin);
                 Optional<Recorded> duplicate = duplicateOf(c, file);
                 if (duplicate.isPresent()) {
                     recorded.add(duplicate.get());
@@ -73,9 +83,12 @@ class DocumentRows {
         });
     }
 
-    private static void lock(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
-            ps.setString(1, key);
+    /** Both locks in one round trip, always in this order (contents, then name), so two uploads cannot deadlock. */
+    private static void lock(Connection c, String contentKey, String nameKey) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_advisory_xact_lock(hashtextextended(?, 0)), pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            ps.setString(1, contentKey);
+            ps.setString(2, nameKey);
             ps.executeQuery().close();
         }
     }
@@ -156,9 +169,21 @@ class DocumentRows {
                 : JsonMapper.shared().writeValueAsString(Map.of("source_url", file.sourceUrl().toString()));
     }
 
-    /** Documents of the tenant still waiting for or in the pipeline. */
-    int inFlight(Tenant tenant) throws SQLException {
-        return dataSources.inTransaction(tenant, DocumentRows::inFlight);
+    /**
+     * Documents of the tenant still waiting for or in the pipeline, as counted at most
+     * {@link #QUEUE_LEVEL_MAX_AGE} ago by this gateway (by this call or by {@link #record}, which
+     * counts anyway). Good for refusing an upload before its body is read; {@link #record} is what
+     * enforces the quota, with the exact count in its own transaction.
+     */
+    int inFlightRecently(Tenant tenant) throws SQLException {
+        QueueLevel level = queueLevels.get(tenant.id());
+        if (level != null && System.nanoTime() - level.countedAt() < QUEUE_LEVEL_MAX_AGE.toNanos()) {
+            return level.inFlight();
+        }
+        long countedAt = System.nanoTime();
+        int inFlight = dataSources.inTransaction(tenant, DocumentRows::inFlight);
+        queueLevels.put(tenant.id(), new QueueLevel(inFlight, countedAt));
+        return inFlight;
     }
 
     private static int inFlight(Connection c) throws SQLException {
@@ -190,7 +215,7 @@ class DocumentRows {
      * @return one entry per cancelled document: its staged copy, null when it had none
      */
     List<URI> cancel(Tenant tenant, UUID jobId) throws SQLException {
-        return dataSources.inTransaction(tenant, c -> {
+        List<URI> cancelled = dataSources.inTransaction(tenant, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE documents d SET status = 'failed', reason = 'cancelled', staged_at = NULL, updated_at = now()
                     FROM (SELECT id, staged_at FROM documents WHERE job_id = ?
@@ -206,6 +231,8 @@ class DocumentRows {
                 return staged;
             }
         });
+        queueLevels.remove(tenant.id()); // room was made: the next upload counts again
+        return cancelled;
     }
 
     /** The documents of one upload job, empty when the tenant has no such job. */

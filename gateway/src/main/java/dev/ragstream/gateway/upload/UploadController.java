@@ -209,7 +209,7 @@ class UploadController {
     private void requireQueueRoom(Tenant tenant, int quota, int adding, List<UploadIntake.Staged> staged) {
         int inFlight;
         try {
-            inFlight = documents.inFlight(tenant);
+            inFlight = documents.inFlightRecently(tenant);
         } catch (SQLException e) {
             throw ApiException.databaseUnavailable();
         }
