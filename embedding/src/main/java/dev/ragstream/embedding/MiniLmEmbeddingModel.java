@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -50,6 +51,12 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
     private final WordPieceTokenizer tokenizer;
     /** Runs share the read lock; close takes the write lock so it never frees a running session. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    /**
+     * One session run at a time, in arrival order: a run's intra-op threads already use every core,
+     * so concurrent runs (the interactive and bulk lanes, queries) would only fight over them. A
+     * caller waits for at most one batch of each caller ahead of it, never for another's whole call.
+     */
+    private final Lock runs = new ReentrantLock(true);
     private boolean closed;
 
     private MiniLmEmbeddingModel(OrtEnvironment environment, OrtSession session, WordPieceTokenizer tokenizer) {
@@ -166,6 +173,7 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
             Arrays.fill(attentionMask, row * seq, row * seq + text.length, 1L);
         }
         long[] shape = {batch.length, seq};
+        runs.lock();
         try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds), shape);
              OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(attentionMask), shape);
              OnnxTensor typesTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[inputIds.length]), shape);
@@ -178,6 +186,8 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
         } catch (OrtException e) {
             throw new EmbeddingException("ONNX Runtime failed to embed a batch of " + batch.length
                     + " texts of up to " + seq + " tokens with " + name(), e);
+        } finally {
+            runs.unlock();
         }
     }
 

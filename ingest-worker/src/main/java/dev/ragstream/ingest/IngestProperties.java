@@ -16,6 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxChunkTokens  default chunk budget in model tokens (capped at the model window)
  * @param maxChars        most characters kept from one document
  * @param maxMessageBytes most bytes of chunk text in one DocumentChunked message
+ * @param concurrency     consumers of the interactive lane (each converts one document at a time)
+ * @param bulkConcurrency consumers of the bulk lane
  * @param docling         limits of conversion with docling-serve ({@code ragstream.ingest.docling.*})
  * @param parser          the Tika parser processes ({@code ragstream.ingest.parser.*})
  */
@@ -25,6 +27,7 @@ public record IngestProperties(@DefaultValue("120") @Min(16) @Max(512) int maxCh
                                @DefaultValue("20000000") @Min(1000) int maxChars,
                                @DefaultValue("800KB") DataSize maxMessageBytes,
                                @DefaultValue("2") @Min(1) int concurrency,
+                               @DefaultValue("2") @Min(1) int bulkConcurrency,
                                @Valid @DefaultValue Docling docling,
                                @Valid @DefaultValue Parser parser) {
 

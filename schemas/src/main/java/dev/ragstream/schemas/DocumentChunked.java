@@ -11,7 +11,6 @@ import java.util.UUID;
  */
 public record DocumentChunked(UUID eventId, String tenantId, UUID documentId, int version,
                               int totalChunks, List<Chunk> chunks, Instant chunkedAt) {
-    public static final String TOPIC = Topics.CHUNKS;
 
     /** One chunk of text; {@code index} is unique within the document version. */
     public record Chunk(int index, String text, String headingPath, Integer page, int tokenCount) {

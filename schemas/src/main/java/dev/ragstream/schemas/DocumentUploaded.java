@@ -13,5 +13,4 @@ import java.util.UUID;
 public record DocumentUploaded(UUID eventId, String tenantId, UUID documentId, int version,
                                String filename, String contentType, long sizeBytes,
                                String sha256, URI stagedAt, Instant acceptedAt) {
-    public static final String TOPIC = Topics.UPLOADS;
 }

@@ -1,6 +1,7 @@
 package dev.ragstream.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -59,7 +60,22 @@ class EventSchemasTest {
 
     @Test
     void everyTopicHasItsDeadLetterTopic() {
-        assertThat(Topics.all()).containsExactly("rag.uploads.v1", "rag.uploads.v1-dlt", "rag.chunks.v1", "rag.chunks.v1-dlt");
+        assertThat(Topics.all()).containsExactly("rag.uploads.v1", "rag.uploads.v1-dlt", "rag.uploads.bulk.v1",
+                "rag.uploads.bulk.v1-dlt", "rag.chunks.v1", "rag.chunks.v1-dlt", "rag.chunks.bulk.v1", "rag.chunks.bulk.v1-dlt");
+        assertThat(Topics.deadLetters()).containsExactly("rag.uploads.v1-dlt", "rag.uploads.bulk.v1-dlt", "rag.chunks.v1-dlt",
+                "rag.chunks.bulk.v1-dlt");
+    }
+
+    @Test
+    void aDocumentKeepsItsLaneThroughTheStagesAndTheDeadLetters() {
+        UUID document = UUID.randomUUID();
+        assertThat(Topics.Lane.of("rag.uploads.bulk.v1")).isEqualTo(Topics.Lane.BULK);
+        assertThat(Topics.Lane.of("rag.chunks.bulk.v1-dlt")).isEqualTo(Topics.Lane.BULK);
+        assertThat(Topics.Lane.of("rag.uploads.v1-dlt")).isEqualTo(Topics.Lane.INTERACTIVE);
+        assertThat(Topics.Lane.of(Topics.Lane.BULK.uploads()).chunks()).isEqualTo("rag.chunks.bulk.v1");
+        assertThat(Topics.Lane.BULK.key("acme", document)).as("a bulk tenant's backlog stays on one partition").isEqualTo("acme");
+        assertThat(Topics.Lane.INTERACTIVE.key("acme", document)).isEqualTo(document.toString());
+        assertThatThrownBy(() -> Topics.Lane.of("rag.other.v1")).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static List<Error> errors(String event, JsonNode json) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ragstream.ingest.IngestWorkerApplication;
-import dev.ragstream.schemas.DocumentUploaded;
+import dev.ragstream.schemas.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -120,13 +120,17 @@ class IngestWorkerCrashIT {
         });
     }
 
-    /** The sum of the ingest worker's committed offsets on the upload topic. */
+    /** The sum of the ingest worker's committed offsets on the upload topics, both lanes. */
     private static long committedOffsets() throws Exception {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrapServers()))) {
-            return admin.listConsumerGroupOffsets("ingest-worker").partitionsToOffsetAndMetadata().get().entrySet().stream()
-                    .filter(e -> e.getKey().topic().equals(DocumentUploaded.TOPIC) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
+            long sum = 0;
+            for (String group : List.of("ingest-worker", "ingest-worker-bulk")) {
+                sum += admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                        .filter(e -> Topics.uploadTopics().contains(e.getKey().topic()) && e.getValue() != null)
+                        .mapToLong(e -> e.getValue().offset()).sum();
+            }
+            return sum;
         }
     }
 

@@ -6,6 +6,7 @@ import dev.ragstream.embedding.EmbeddingModels;
 import dev.ragstream.embedding.EmbeddingSettings;
 import dev.ragstream.platform.index.IndexGenerations;
 import dev.ragstream.platform.index.IndexGenerations.Generation;
+import dev.ragstream.platform.kafka.EventPublisher;
 import dev.ragstream.platform.kafka.MdcRecordInterceptor;
 import dev.ragstream.platform.kafka.PermanentException;
 import dev.ragstream.platform.kafka.RetryableException;
@@ -13,6 +14,9 @@ import dev.ragstream.platform.metrics.TenantMetrics;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.schemas.DocumentChunked;
+import dev.ragstream.schemas.Topics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -48,8 +52,17 @@ class DocumentChunkedListener {
     private final TenantMetrics metrics;
     private final JsonMapper json;
 
+    /** ragstream_embed_busy_seconds_total: the stage's busy time over both lanes, each moment once. */
+    private final BusyTime busy = new BusyTime();
+    /** ragstream_embed_model_busy_seconds_total: time in which some model call was running (remote ones included). */
+    private final BusyTime modelBusy = new BusyTime();
+
     DocumentChunkedListener(TenantRegistry tenants, EmbeddingModels models, ChunkWriter writer, TenantMetrics metrics,
-                            JsonMapper json) {
+                            JsonMapper json, MeterRegistry registry) {
+        FunctionCounter.builder("ragstream.embed.busy", busy, BusyTime::seconds).baseUnit("seconds")
+                .description("Time in which the embed stage was processing chunks, in any lane").register(registry);
+        FunctionCounter.builder("ragstream.embed.model.busy", modelBusy, BusyTime::seconds).baseUnit("seconds")
+                .description("Time in which an embedding model call was running").register(registry);
         this.tenants = tenants;
         this.models = models;
         this.writer = writer;
@@ -78,9 +91,31 @@ class DocumentChunkedListener {
         }
     }
 
-    @KafkaListener(topics = DocumentChunked.TOPIC, groupId = "embed-worker", concurrency = "${ragstream.embed.concurrency:1}",
+    /** The interactive lane: documents of tenants with few in the pipeline (see {@link Topics.Lane}). */
+    @KafkaListener(topics = Topics.CHUNKS, groupId = "embed-worker", concurrency = "${ragstream.embed.concurrency:1}",
             batch = "true", properties = "max.poll.records=${ragstream.embed.max-poll-records:16}")
-    void on(List<ConsumerRecord<String, String>> records) {
+    void onInteractive(List<ConsumerRecord<String, String>> records) {
+        on(records);
+    }
+
+    /**
+     * The bulk lane, by its own consumers: its batches and the interactive lane's are embedded side
+     * by side (the model runs concurrent calls), so a backlog here never delays the interactive lane.
+     */
+    @KafkaListener(topics = Topics.BULK_CHUNKS, groupId = "embed-worker-bulk",
+            concurrency = "${ragstream.embed.bulk-concurrency:1}", batch = "true",
+            properties = "max.poll.records=${ragstream.embed.max-poll-records:16}")
+    void onBulk(List<ConsumerRecord<String, String>> records) {
+        on(records);
+    }
+
+    private void on(List<ConsumerRecord<String, String>> records) {
+        try (BusyTime.Scope inside = busy.enter()) {
+            embedAndWrite(records);
+        }
+    }
+
+    private void embedAndWrite(List<ConsumerRecord<String, String>> records) {
         List<Work> batch = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             Work work = new Work(record);
@@ -102,7 +137,7 @@ class DocumentChunkedListener {
                     write(work);
                 }
             } catch (RuntimeException e) {
-                throw new BatchListenerFailedException("chunks of " + work.record.key() + " failed", e, i);
+                throw new BatchListenerFailedException("chunks of " + EventPublisher.documentId(work.record) + " failed", e, i);
             }
         }
     }
@@ -148,7 +183,7 @@ class DocumentChunkedListener {
             uses.forEach(use -> texts.addAll(use.getKey().texts));
             long started = System.nanoTime();
             List<float[]> vectors;
-            try {
+            try (BusyTime.Scope calling = modelBusy.enter()) {
                 vectors = model.embedAll(texts);
             } catch (EmbeddingException e) {
                 RuntimeException failure = failure(e);

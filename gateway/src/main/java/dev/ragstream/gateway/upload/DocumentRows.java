@@ -47,6 +47,13 @@ class DocumentRows {
     }
 
     /**
+     * The files of one request as recorded.
+     * @param inFlightBefore the tenant's documents in the pipeline before these, counted in the same transaction
+     */
+    record Recording(List<Recorded> documents, int inFlightBefore) {
+    }
+
+    /**
      * Records the files of one job in one transaction; the queued rows are the outbox of the upload
      * events. Bytes the tenant already has (same SHA-256, not deleted or failed) are a duplicate and
      * change nothing. A file named like an existing document (an upload of the same file name, or a
@@ -55,7 +62,7 @@ class DocumentRows {
      * concurrent uploads by transaction-scoped advisory locks.
      * @throws QueueFullException when more than {@code quota} documents would then be waiting
      */
-    List<Recorded> record(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, Instant acceptedAt, int quota)
+    Recording record(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, Instant acceptedAt, int quota)
             throws SQLException, QueueFullException {
         return dataSources.inTransaction(tenant, c -> {
             int inFlight = inFlight(c);
@@ -79,7 +86,7 @@ class DocumentRows {
                         ? newVersion(c, existing.get(), jobId, file, source, acceptedAt)
                         : insert(c, jobId, file, source, acceptedAt));
             }
-            return recorded;
+            return new Recording(recorded, inFlight);
         });
     }
 

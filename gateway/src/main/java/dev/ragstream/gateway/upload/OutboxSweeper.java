@@ -9,6 +9,7 @@ import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.schemas.DocumentUploaded;
+import dev.ragstream.schemas.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.sql.PreparedStatement;
@@ -135,7 +136,8 @@ class OutboxSweeper {
         int published = 0;
         for (DocumentUploaded event : stuck) {
             try {
-                events.publish(DocumentUploaded.TOPIC, event.documentId(), tenant.id().value(), event.eventId(),
+                // the bulk lane: a re-published event waits behind its own tenant's backlog, not in front of others
+                events.publish(Topics.BULK_UPLOADS, tenant.id().value(), event.documentId(), event.eventId(),
                         event.eventId().toString(), event);
                 published++;
                 metrics.count("outbox.republished", tenant.id().value());

@@ -9,6 +9,7 @@ import dev.ragstream.platform.metrics.TenantMetrics;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.schemas.DocumentUploaded;
+import dev.ragstream.schemas.Topics;
 import jakarta.servlet.http.HttpServletRequest;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -74,9 +75,9 @@ class UploadController {
         List<UploadIntake.Staged> files = json ? intake.stageUrl(tenant, UrlRequests.jsonUrl(request))
                 : intake.stage(tenant, request, MAX_FILES);
         Instant acceptedAt = Instant.now();
-        List<DocumentRows.Recorded> recorded;
+        DocumentRows.Recording recording;
         try {
-            recorded = documents.record(tenant, jobId, files, acceptedAt, quota);
+            recording = documents.record(tenant, jobId, files, acceptedAt, quota);
         } catch (DocumentRows.QueueFullException e) {
             intake.discard(files);
             throw queueFull(e.inFlight(), quota);
@@ -86,11 +87,13 @@ class UploadController {
             log.error("Tenant {}: cannot record upload job {}: SQL state {}", tenant.id(), jobId, e.getSQLState());
             throw ApiException.databaseUnavailable();
         }
+        List<DocumentRows.Recorded> recorded = recording.documents();
         intake.discard(recorded.stream().filter(DocumentRows.Recorded::duplicate).map(DocumentRows.Recorded::file).toList());
         List<DocumentRows.Recorded> queued = recorded.stream().filter(r -> !r.duplicate()).toList();
+        Topics.Lane lane = tenant.lane(recording.inFlightBefore() + queued.size());
         for (DocumentRows.Recorded r : queued) {
             UploadIntake.Staged file = r.file();
-            publish(tenant, new DocumentUploaded(UUID.randomUUID(), tenant.id().value(), r.documentId(), r.version(),
+            publish(tenant, lane, new DocumentUploaded(UUID.randomUUID(), tenant.id().value(), r.documentId(), r.version(),
                     file.filename(), file.contentType(), file.staged().sizeBytes(), file.staged().sha256(),
                     file.staged().reference(), acceptedAt));
         }
@@ -251,9 +254,9 @@ class UploadController {
     }
 
     /** The queued row is the outbox: when publishing fails the row is marked failed and the client told to retry. */
-    private void publish(Tenant tenant, DocumentUploaded event) {
+    private void publish(Tenant tenant, Topics.Lane lane, DocumentUploaded event) {
         try {
-            events.publish(DocumentUploaded.TOPIC, event.documentId(), tenant.id().value(), event.eventId(),
+            events.publish(lane.uploads(), tenant.id().value(), event.documentId(), event.eventId(),
                     event.eventId().toString(), event);
         } catch (RetryableException e) {
             log.error("Tenant {}: publishing upload {} failed: {}", tenant.id(), event.documentId(), e.getMessage());

@@ -13,6 +13,7 @@ import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.schemas.DocumentChunked;
 import dev.ragstream.schemas.DocumentUploaded;
+import dev.ragstream.schemas.Topics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -57,8 +58,20 @@ class DocumentUploadedListener {
         this.metrics = metrics;
     }
 
-    @KafkaListener(topics = DocumentUploaded.TOPIC, groupId = "ingest-worker", concurrency = "${ragstream.ingest.concurrency:2}")
-    void on(DocumentUploaded event) {
+    /** The interactive lane: documents of tenants with few in the pipeline, each consumed at once. */
+    @KafkaListener(topics = Topics.UPLOADS, groupId = "ingest-worker", concurrency = "${ragstream.ingest.concurrency:2}")
+    void onInteractive(DocumentUploaded event) {
+        on(event, Topics.Lane.INTERACTIVE);
+    }
+
+    /** The bulk lane, by its own consumers: a backlog there never delays the interactive lane. */
+    @KafkaListener(topics = Topics.BULK_UPLOADS, groupId = "ingest-worker-bulk",
+            concurrency = "${ragstream.ingest.bulk-concurrency:2}")
+    void onBulk(DocumentUploaded event) {
+        on(event, Topics.Lane.BULK);
+    }
+
+    private void on(DocumentUploaded event, Topics.Lane lane) {
         long started = System.nanoTime();
         Tenant tenant = tenants.find(event.tenantId())
                 .orElseThrow(() -> new PermanentException("unknown_tenant", "tenant " + event.tenantId() + " does not exist"));
@@ -87,7 +100,7 @@ class DocumentUploadedListener {
         if (chunks.isEmpty()) {
             throw new PermanentException("no_extractable_text", "document " + event.documentId() + " has no text to index");
         }
-        publish(event, chunks);
+        publish(event, lane, chunks);
         documents.advance(tenant, event.documentId(), event.version(), "embedding");
         deleteStaged(event);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -109,27 +122,28 @@ class DocumentUploadedListener {
     }
 
     /** Sends the chunks in as few messages as fit under the message size limit, all carrying the total. */
-    private void publish(DocumentUploaded event, List<Chunk> chunks) {
+    private void publish(DocumentUploaded event, Topics.Lane lane, List<Chunk> chunks) {
         long limit = properties.maxMessageBytes().toBytes();
         List<DocumentChunked.Chunk> batch = new ArrayList<>();
         long batchBytes = 0;
         for (Chunk chunk : chunks) {
             long size = 2L * (chunk.text().length() + (chunk.headingPath() == null ? 0 : chunk.headingPath().length())) + 128;
             if (!batch.isEmpty() && batchBytes + size > limit) {
-                send(event, chunks.size(), batch);
+                send(event, lane, chunks.size(), batch);
                 batch = new ArrayList<>();
                 batchBytes = 0;
             }
             batch.add(new DocumentChunked.Chunk(chunk.index(), chunk.text(), chunk.headingPath(), chunk.page(), chunk.tokenCount()));
             batchBytes += size;
         }
-        send(event, chunks.size(), batch);
+        send(event, lane, chunks.size(), batch);
     }
 
-    private void send(DocumentUploaded event, int total, List<DocumentChunked.Chunk> batch) {
+    /** Into the embed stage's topic of the same lane. */
+    private void send(DocumentUploaded event, Topics.Lane lane, int total, List<DocumentChunked.Chunk> batch) {
         DocumentChunked chunked = new DocumentChunked(UUID.randomUUID(), event.tenantId(), event.documentId(),
                 event.version(), total, List.copyOf(batch), Instant.now());
-        events.publish(DocumentChunked.TOPIC, event.documentId(), event.tenantId(), chunked.eventId(),
+        events.publish(lane.chunks(), event.tenantId(), event.documentId(), chunked.eventId(),
                 event.eventId().toString(), chunked);
     }
 

@@ -138,13 +138,8 @@ public class KafkaConfiguration {
     private static void markFailed(ConsumerRecord<?, ?> record, String reason, PipelineFailures failures) {
         String tenant = MdcRecordInterceptor.header(record, Topics.HEADER_TENANT_ID);
         log.error("Gave up on record {}-{}@{} of tenant {}: {}", record.topic(), record.partition(), record.offset(), tenant, reason);
-        if (tenant == null || record.key() == null) {
-            return;
-        }
-        UUID documentId;
-        try {
-            documentId = UUID.fromString(record.key().toString());
-        } catch (IllegalArgumentException e) {
+        UUID documentId = EventPublisher.documentId(record);
+        if (tenant == null || documentId == null) {
             return;
         }
         failures.failed(tenant, documentId, reason);

@@ -2,6 +2,7 @@ package dev.ragstream.platform.kafka;
 
 import dev.ragstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -31,8 +32,9 @@ public final class MdcRecordInterceptor implements RecordInterceptor<String, Str
     public ConsumerRecord<String, String> intercept(ConsumerRecord<String, String> record, Consumer<String, String> consumer) {
         put("tenantId", record, Topics.HEADER_TENANT_ID);
         put("correlationId", record, Topics.HEADER_CORRELATION_ID);
-        if (record.key() != null) {
-            MDC.put("documentId", record.key());
+        UUID documentId = EventPublisher.documentId(record);
+        if (documentId != null) {
+            MDC.put("documentId", documentId.toString());
         }
         return record;
     }

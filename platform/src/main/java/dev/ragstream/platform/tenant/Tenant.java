@@ -1,5 +1,6 @@
 package dev.ragstream.platform.tenant;
 
+import dev.ragstream.schemas.Topics;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,16 @@ public record Tenant(TenantId id, Map<String, String> env) {
 
     public long maxUploadBytes() {
         return getInt("MAX_UPLOAD_SIZE_MB", 100) * 1024L * 1024L;
+    }
+
+    /**
+     * The lane of a document queued while the tenant has {@code inFlight} documents in the
+     * pipeline, this one included: interactive up to {@code INTERACTIVE_QUEUE_LIMIT} (20), else
+     * bulk. A large job or a tenant with a backlog waits behind its own backlog, never in front of
+     * another tenant's next document (see {@code docs/fairness.md}).
+     */
+    public Topics.Lane lane(int inFlight) {
+        return inFlight > getInt("INTERACTIVE_QUEUE_LIMIT", 20) ? Topics.Lane.BULK : Topics.Lane.INTERACTIVE;
     }
 
     /** {@code ENDPOINT_<NAME>_ENABLED}, true unless set to false. */

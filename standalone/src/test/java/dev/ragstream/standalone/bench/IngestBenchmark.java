@@ -90,7 +90,7 @@ public final class IngestBenchmark {
                 upload(gateway, a, corpus, "doc");
                 awaitIndexed(a, documents, Duration.ofMinutes(30));
                 Throughput throughput = throughput(a);
-                Map<String, Double> meters = embedMeters(embedWorker, a.get("TENANT_ID"));
+                Map<String, Double> meters = embedMeters(embedWorker);
                 double stage = throughput.tokens / meters.get("stage");
                 double model = throughput.tokens / meters.get("model");
 
@@ -219,25 +219,24 @@ public final class IngestBenchmark {
                 .stream().map(Long::parseLong).toList();
     }
 
-    /** The embed worker's busy seconds for the tenant: the whole stage (embedding and writing) and the model calls alone. */
-    private static Map<String, Double> embedMeters(String embedWorker, String tenant) throws Exception {
+    /**
+     * The embed worker's busy seconds (only tenant A has been at work so far): the whole stage
+     * (embedding and writing) and the model calls alone, each counted once however many of the two
+     * lanes' consumers overlapped.
+     */
+    private static Map<String, Double> embedMeters(String embedWorker) throws Exception {
         String prometheus = HTTP.send(HttpRequest.newBuilder(URI.create(embedWorker + "/actuator/prometheus")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        return Map.of("stage", sum(prometheus, "ragstream_embed_duration_seconds_sum", tenant),
-                "model", sum(prometheus, "ragstream_embed_model_duration_seconds_sum", tenant));
+        return Map.of("stage", single(prometheus, "ragstream_embed_busy_seconds_total"),
+                "model", single(prometheus, "ragstream_embed_model_busy_seconds_total"));
     }
 
-    private static double sum(String prometheus, String metric, String tenant) {
-        Matcher m = Pattern.compile("(?m)^" + metric + "\\{[^}]*tenant=\"" + Pattern.quote(tenant) + "\"[^}]*} (\\S+)$")
-                .matcher(prometheus);
-        double total = 0;
-        while (m.find()) {
-            total += Double.parseDouble(m.group(1));
+    private static double single(String prometheus, String metric) {
+        Matcher m = Pattern.compile("(?m)^" + metric + "(?:\\{[^}]*})? (\\S+)$").matcher(prometheus);
+        if (!m.find() || Double.parseDouble(m.group(1)) == 0) {
+            throw new IllegalStateException("no " + metric + " in the embed worker's meters");
         }
-        if (total == 0) {
-            throw new IllegalStateException("no " + metric + " for " + tenant + " in the embed worker's meters");
-        }
-        return total;
+        return Double.parseDouble(m.group(1));
     }
 
     private static List<String> query(Map<String, String> tenant, String sql) throws SQLException {

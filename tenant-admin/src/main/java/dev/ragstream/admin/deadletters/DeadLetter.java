@@ -1,5 +1,6 @@
 package dev.ragstream.admin.deadletters;
 
+import dev.ragstream.platform.kafka.EventPublisher;
 import dev.ragstream.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ record DeadLetter(String topic, int partition, long offset, Instant timestamp, S
         Long originalPartition = number(record, KafkaHeaders.DLT_ORIGINAL_PARTITION);
         JsonNode payload = payload(record.value());
         return new DeadLetter(record.topic(), record.partition(), record.offset(), Instant.ofEpochMilli(record.timestamp()),
-                text(record, Topics.HEADER_TENANT_ID), documentId(record.key()),
+                text(record, Topics.HEADER_TENANT_ID), EventPublisher.documentId(record),
                 payload.path("version").isIntegralNumber() ? payload.path("version").asInt() : null,
                 text(record, Topics.HEADER_DLT_REASON), originalTopic,
                 originalPartition == null ? null : originalPartition.intValue(),
@@ -86,14 +87,6 @@ record DeadLetter(String topic, int partition, long offset, Instant timestamp, S
             return value == null ? JSON.missingNode() : JSON.readTree(value);
         } catch (JacksonException e) {
             return JSON.missingNode();
-        }
-    }
-
-    private static UUID documentId(String key) {
-        try {
-            return key == null ? null : UUID.fromString(key);
-        } catch (IllegalArgumentException e) {
-            return null;
         }
     }
 

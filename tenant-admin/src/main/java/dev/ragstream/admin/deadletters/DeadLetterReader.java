@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 class DeadLetterReader {
 
     /** The dead-letter topics, in the order their letters are listed. */
-    static final List<String> TOPICS = List.of(Topics.deadLetter(Topics.UPLOADS), Topics.deadLetter(Topics.CHUNKS));
+    static final List<String> TOPICS = Topics.deadLetters();
     /** A whole read is bounded; dead-letter topics are small (only given-up records), this is generous. */
     private static final Duration TIME_LIMIT = Duration.ofSeconds(15);
     private static final Duration POLL = Duration.ofMillis(200);

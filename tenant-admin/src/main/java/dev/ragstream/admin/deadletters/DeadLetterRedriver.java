@@ -61,7 +61,7 @@ class DeadLetterRedriver {
      */
     Outcome redrive(Tenant tenant, DeadLetter letter) {
         if (letter.documentId() == null || letter.version() == null || !(letter.payload() instanceof ObjectNode)
-                || !List.of(Topics.UPLOADS, Topics.CHUNKS).contains(letter.originalTopic())) {
+                || !Topics.uploadTopics().contains(letter.originalTopic()) && !Topics.chunkTopics().contains(letter.originalTopic())) {
             return new Outcome(letter, "skipped", null, "not a readable pipeline event");
         }
         try {
@@ -76,11 +76,11 @@ class DeadLetterRedriver {
 
     private Outcome again(Connection c, Tenant tenant, DeadLetter letter) throws SQLException {
         ObjectNode payload = ((ObjectNode) letter.payload()).deepCopy();
-        if (letter.originalTopic().equals(Topics.UPLOADS)) {
-            return requeue(c, tenant, letter, "queued", Topics.UPLOADS, payload);
+        if (Topics.uploadTopics().contains(letter.originalTopic())) {
+            return requeue(c, tenant, letter, "queued", letter.originalTopic(), payload);
         }
         if (payload.path("chunks").size() >= payload.path("totalChunks").asInt(Integer.MAX_VALUE)) {
-            return requeue(c, tenant, letter, "embedding", Topics.CHUNKS, payload);
+            return requeue(c, tenant, letter, "embedding", letter.originalTopic(), payload);
         }
         return rechunk(c, tenant, letter);
     }
@@ -114,7 +114,7 @@ class DeadLetterRedriver {
         DocumentUploaded event = new DocumentUploaded(UUID.randomUUID(), tenant.id().value(), letter.documentId(), version,
                 (String) row.get("filename"), (String) row.get("content_type"), ((Number) row.get("size_bytes")).longValue(),
                 ((String) row.get("sha256")).strip(), null, Instant.now());
-        publish(tenant, letter, Topics.UPLOADS, event.eventId(), event);
+        publish(tenant, letter, Topics.Lane.of(letter.originalTopic()).uploads(), event.eventId(), event);
         return new Outcome(letter, "redriven", version, null);
     }
 
@@ -127,9 +127,10 @@ class DeadLetterRedriver {
         }
     }
 
+    /** Into the lane the letter came from, under that lane's key. */
     private void publish(Tenant tenant, DeadLetter letter, String topic, UUID eventId, Object event) {
         String correlationId = DeadLetter.text(letter.record(), Topics.HEADER_CORRELATION_ID);
-        events.publish(topic, letter.documentId(), tenant.id().value(), eventId,
+        events.publish(topic, tenant.id().value(), letter.documentId(), eventId,
                 correlationId == null ? eventId.toString() : correlationId, event);
     }
 

@@ -8,10 +8,13 @@ import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.schemas.DocumentUploaded;
+import dev.ragstream.schemas.Topics;
 import jakarta.servlet.http.HttpServletRequest;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,14 +119,23 @@ class DocumentsController {
                 if (rows.isEmpty()) {
                     throw notReindexable(c, documentId);
                 }
-                return rows.get(0);
+                Map<String, Object> row = new HashMap<>(rows.get(0));
+                try (PreparedStatement count = c.prepareStatement(
+                        "SELECT count(*) FROM documents WHERE status IN ('queued', 'converting', 'chunking', 'embedding')");
+                     ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    row.put("in_flight", rs.getInt(1));
+                }
+                return row;
             }
         });
         int version = (Integer) doc.get("version");
+        Topics.Lane lane = tenant.lane((Integer) doc.get("in_flight")); // a script reindexing everything goes bulk
         DocumentUploaded event = new DocumentUploaded(UUID.randomUUID(), tenant.id().value(), documentId, version,
                 (String) doc.get("filename"), (String) doc.get("content_type"), ((Number) doc.get("size_bytes")).longValue(),
                 ((String) doc.get("sha256")).strip(), null, Instant.now());
-        events.publish(DocumentUploaded.TOPIC, documentId, tenant.id().value(), event.eventId(), event.eventId().toString(), event);
+        events.publish(lane.uploads(), tenant.id().value(), documentId, event.eventId(),
+                event.eventId().toString(), event);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("document_id", documentId.toString(), "status", "queued",
                 "version", version));
     }

@@ -36,6 +36,19 @@ class DeadLetterTest {
     }
 
     @Test
+    void aBulkLaneLetterIsKeyedByItsTenantAndNamesItsDocumentInAHeader() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("tenant-id", "acme".getBytes(UTF_8));
+        headers.add("document-id", DOCUMENT.toString().getBytes(UTF_8));
+
+        DeadLetter letter = DeadLetter.of(record("rag.uploads.bulk.v1-dlt", "acme", "{\"version\":2}", headers));
+
+        assertThat(letter.documentId()).isEqualTo(DOCUMENT);
+        assertThat(letter.originalTopic()).isEqualTo("rag.uploads.bulk.v1");
+        assertThat(letter.version()).isEqualTo(2);
+    }
+
+    @Test
     void aLetterWithoutSpringHeadersOrReadablePayloadStillHasItsOriginTopicAndNoVersion() {
         DeadLetter letter = DeadLetter.of(record("rag.chunks.v1-dlt", "not-a-uuid", "not json", new RecordHeaders()));
 
