@@ -28,10 +28,14 @@ public class EmbedWorkerApplication {
         return MiniLmEmbeddingModel.load();
     }
 
-    /** Each tenant's embedding model; remote calls: three attempts of at most 30 s each per batch; further retries are the Kafka error handler's, with backoff. */
+    /**
+     * Each tenant's embedding model; remote calls: one attempt of at most 30 s per batch. A call
+     * that is limited or fails is not retried in place (that would hold up a lane for every
+     * tenant): the tenant waits alone, its chunks deferred (see {@code ProviderBackoff}).
+     */
     @Bean(destroyMethod = "close")
     EmbeddingModels embeddingModels(MiniLmEmbeddingModel local) {
         return new EmbeddingModels(local, settings -> OpenAiEmbeddingOptions.defaultsFor(settings.provider())
-                .withMaxAttempts(3).withRequestTimeout(Duration.ofSeconds(30)));
+                .withMaxAttempts(1).withRequestTimeout(Duration.ofSeconds(30)));
     }
 }

@@ -104,6 +104,43 @@ class EmbeddingProvidersIT {
     }
 
     @Test
+    void aTenantWhoseProviderKeepsLimitingWaitsAloneItsChunksDeferredUntilTheProviderAnswersAgain() throws Exception {
+        openAi.answerNext(100_000, Reply.rateLimited(Duration.ofSeconds(2)));
+        List<String> limited = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            GatewayClient.Reply accepted = gateway.upload(remote.id(), remote.uploadKey(), "limited-" + i + ".md",
+                    document("limited stock " + i));
+            assertThat(accepted.status()).isEqualTo(202);
+            limited.add(accepted.text("document_id"));
+        }
+        String inList = "('" + String.join("', '", limited) + "')";
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> remote.query(
+                "SELECT count(*) FROM documents WHERE reason = 'embedding_deferred' AND id IN " + inList).equals(List.of("3")));
+
+        // the other tenant, in the same lanes, is not held up by the limited one
+        for (int i = 0; i < 3; i++) {
+            TwoTenantsEndToEndIT.uploadAndAwaitIndexed(gateway, local, "meanwhile-" + i + ".md", document("meanwhile " + i));
+        }
+        assertThat(remote.query("SELECT DISTINCT status FROM documents WHERE id IN " + inList)).containsExactly("embedding");
+        assertThat(remote.query("SELECT count(*) FROM chunks WHERE document_id IN " + inList).get(0))
+                .as("the chunks are stored, waiting for their vectors").isNotEqualTo("0");
+        assertThat(remote.query("SELECT count(*) FROM chunk_vectors WHERE document_id IN " + inList)).containsExactly("0");
+        int asked = embeddingRequests().size();
+
+        openAi.reset(); // the provider answers again
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> remote.query(
+                "SELECT count(*) FROM documents WHERE status = 'indexed' AND reason IS NULL AND id IN " + inList)
+                .equals(List.of("3")));
+        assertThat(remote.query("SELECT count(*) = (SELECT count(*) FROM chunk_vectors v JOIN embedding_generations g"
+                + " USING (generation) WHERE g.active AND v.document_id IN " + inList + ") FROM chunks WHERE document_id IN "
+                + inList)).containsExactly("t");
+        assertThat(remote.query("SELECT bool_and(chunk_count = total_chunks) FROM documents WHERE id IN " + inList))
+                .containsExactly("t");
+        assertThat(asked).as("a waiting tenant's provider is not hammered: one call per wait, waits of at least 2 s")
+                .isLessThan(20);
+    }
+
+    @Test
     void aProviderThatRateLimitsIsWaitedForAsItAsksAndTheOtherTenantsDocumentIsIndexedMeanwhile() throws Exception {
         openAi.answerNext(4, Reply.rateLimited(Duration.ofSeconds(1)));
         GatewayClient.Reply accepted = gateway.upload(remote.id(), remote.uploadKey(), "limits.md", document("rate limits"));
@@ -116,7 +153,7 @@ class EmbeddingProvidersIT {
 
         List<RecordedRequest> requests = embeddingRequests();
         assertThat(requests).hasSizeGreaterThanOrEqualTo(5);
-        for (int i = 1; i < 3; i++) { // within one delivery, each retry after a 429 came no sooner than its Retry-After asked
+        for (int i = 1; i < 3; i++) { // each retry after a 429 came no sooner than its Retry-After asked
             assertThat(Duration.between(requests.get(i - 1).receivedAt(), requests.get(i).receivedAt()))
                     .isGreaterThanOrEqualTo(Duration.ofMillis(950));
         }

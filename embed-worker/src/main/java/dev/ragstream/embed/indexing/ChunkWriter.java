@@ -15,8 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,10 +123,102 @@ class ChunkWriter {
                 insertVectors(c, event, generation.getKey(), generation.getValue());
             }
             int stored = count(c, event);
-            int inserted = stored - before;
-            Duration queuedFor = stored >= event.totalChunks() ? activate(c, event, stored) : null;
-            return new Written(inserted, stored, queuedFor != null, queuedFor);
+            // complete: every chunk, and each with its vectors (an earlier message may have been deferred)
+            Duration queuedFor = stored >= event.totalChunks() && !anyVectorMissing(c, event.documentId(), event.version())
+                    ? activate(c, event.documentId(), event.version(), stored) : null;
+            return new Written(stored - before, stored, queuedFor != null, queuedFor);
         });
+    }
+
+    /**
+     * Stores the chunks without vectors — the tenant's provider asked to wait — and marks the
+     * document {@code embedding_deferred}; {@link #deferredMissing} and {@link #activateDeferred}
+     * finish it later. Nothing happens to a version no longer wanted.
+     */
+    Written defer(Tenant tenant, DocumentChunked event) {
+        return run(tenant, c -> {
+            if (!lockCurrentVersion(c, event)) {
+                return new Written(0, 0, false, null);
+            }
+            int before = count(c, event);
+            insert(c, event, TextSearchLanguage.of(tenant));
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE documents SET reason = 'embedding_deferred', updated_at = now() WHERE id = ? AND version = ?")) {
+                ps.setObject(1, event.documentId());
+                ps.setInt(2, event.version());
+                ps.executeUpdate();
+            }
+            int stored = count(c, event);
+            return new Written(stored - before, stored, false, null);
+        });
+    }
+
+    /** Chunks of deferred documents still missing a vector in {@code generation}, up to {@code limit}. */
+    List<IndexGenerations.MissingVector> deferredMissing(Tenant tenant, int generation, int limit) {
+        return run(tenant, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT c.document_id, c.version, c.chunk_index, c.heading_path, c.content
+                    FROM documents d JOIN chunks c ON c.document_id = d.id AND c.version = d.version
+                    WHERE d.status = 'embedding' AND d.reason = 'embedding_deferred'
+                      AND NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.generation = ? AND v.document_id = c.document_id
+                                      AND v.version = c.version AND v.chunk_index = c.chunk_index)
+                    LIMIT ?""")) {
+                ps.setInt(1, generation);
+                ps.setInt(2, limit);
+                List<IndexGenerations.MissingVector> missing = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        missing.add(new IndexGenerations.MissingVector(rs.getObject(1, UUID.class), rs.getInt(2), rs.getInt(3),
+                                IndexGenerations.embeddedText(rs.getString(4), rs.getString(5))));
+                    }
+                }
+                return missing;
+            }
+        });
+    }
+
+    /**
+     * Activates each deferred document whose chunks and vectors are all in now, each in a
+     * transaction of its own.
+     * @return how long each activated one had been queued
+     */
+    List<Duration> activateDeferred(Tenant tenant) {
+        List<UUID> candidates = run(tenant, c -> {
+            List<UUID> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT d.id FROM documents d
+                    WHERE d.status = 'embedding' AND d.reason = 'embedding_deferred' AND d.total_chunks IS NOT NULL
+                      AND (SELECT count(*) FROM chunks c WHERE c.document_id = d.id AND c.version = d.version) >= d.total_chunks""");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return ids;
+        });
+        List<Duration> activated = new ArrayList<>();
+        for (UUID id : candidates) {
+            Duration queuedFor = run(tenant, c -> {
+                IndexGenerations.lock(c, false);
+                try (PreparedStatement ps = c.prepareStatement("""
+                        SELECT version, total_chunks FROM documents
+                        WHERE id = ? AND status = 'embedding' AND reason = 'embedding_deferred' FOR UPDATE""")) {
+                    ps.setObject(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return null;
+                        }
+                        int version = rs.getInt(1);
+                        int stored = count(c, id, version);
+                        return stored >= rs.getInt(2) && !anyVectorMissing(c, id, version) ? activate(c, id, version, stored) : null;
+                    }
+                }
+            });
+            if (queuedFor != null) {
+                activated.add(queuedFor);
+            }
+        }
+        return activated;
     }
 
     /** Chunks missing a vector in {@code generation}, up to {@code limit}. */
@@ -169,14 +263,34 @@ class ChunkWriter {
         });
     }
 
-    /** Locks the document row; false when the event's version is no longer the one to index. */
+    /**
+     * Locks the document row and records the version's chunk total; false when the event's version
+     * is no longer the one to index.
+     */
     private static boolean lockCurrentVersion(Connection c, DocumentChunked event) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM documents WHERE id = ? AND version = ? AND status IN ('chunking', 'embedding') FOR UPDATE")) {
-            ps.setObject(1, event.documentId());
-            ps.setInt(2, event.version());
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE documents SET total_chunks = ?
+                WHERE id = ? AND version = ? AND status IN ('chunking', 'embedding')""")) {
+            ps.setInt(1, event.totalChunks());
+            ps.setObject(2, event.documentId());
+            ps.setInt(3, event.version());
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /** True when a chunk of the version lacks a vector in some live generation. */
+    private static boolean anyVectorMissing(Connection c, UUID documentId, int version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT EXISTS (SELECT 1 FROM chunks c CROSS JOIN embedding_generations g
+                               WHERE c.document_id = ? AND c.version = ?
+                                 AND NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.generation = g.generation
+                                                 AND v.document_id = c.document_id AND v.version = c.version
+                                                 AND v.chunk_index = c.chunk_index))""")) {
+            ps.setObject(1, documentId);
+            ps.setInt(2, version);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                rs.next();
+                return rs.getBoolean(1);
             }
         }
     }
@@ -222,9 +336,13 @@ class ChunkWriter {
     }
 
     private static int count(Connection c, DocumentChunked event) throws SQLException {
+        return count(c, event.documentId(), event.version());
+    }
+
+    private static int count(Connection c, UUID documentId, int version) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM chunks WHERE document_id = ? AND version = ?")) {
-            ps.setObject(1, event.documentId());
-            ps.setInt(2, event.version());
+            ps.setObject(1, documentId);
+            ps.setInt(2, version);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -233,24 +351,24 @@ class ChunkWriter {
     }
 
     /** @return how long ago the version was queued */
-    private static Duration activate(Connection c, DocumentChunked event, int stored) throws SQLException {
+    private static Duration activate(Connection c, UUID documentId, int version, int stored) throws SQLException {
         Duration queuedFor;
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE documents SET status = 'indexed', reason = NULL, active_version = ?, chunk_count = ?,
                                      indexed_at = clock_timestamp(), updated_at = now()
                 WHERE id = ? AND version = ?
                 RETURNING (extract(epoch FROM indexed_at - coalesce(queued_at, created_at)) * 1000)::bigint""")) {
-            ps.setInt(1, event.version());
+            ps.setInt(1, version);
             ps.setInt(2, stored);
-            ps.setObject(3, event.documentId());
-            ps.setInt(4, event.version());
+            ps.setObject(3, documentId);
+            ps.setInt(4, version);
             try (ResultSet rs = ps.executeQuery()) {
                 queuedFor = rs.next() ? Duration.ofMillis(Math.max(0, rs.getLong(1))) : Duration.ZERO;
             }
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM chunks WHERE document_id = ? AND version <> ?")) {
-            ps.setObject(1, event.documentId());
-            ps.setInt(2, event.version());
+            ps.setObject(1, documentId);
+            ps.setInt(2, version);
             ps.executeUpdate();
         }
         return queuedFor;

@@ -40,6 +40,11 @@ import tools.jackson.databind.json.JsonMapper;
  * written in a transaction of its own, in order; its offset is committed only after that. A
  * message that fails is reported by its index: those before it are committed, it is retried or
  * dead-lettered, those after it come again. A redelivered message inserts nothing new.
+ *
+ * <p>A tenant whose provider limits, fails or times out is never waited for here: its messages'
+ * chunks are stored without vectors ({@code embedding_deferred}) and their offsets committed, the
+ * tenant waits alone ({@link ProviderBackoff}), and the {@link GenerationFiller} embeds and
+ * activates them after the wait. So neither lane slows down for one tenant's provider.
  */
 @Component
 class DocumentChunkedListener {
@@ -49,6 +54,7 @@ class DocumentChunkedListener {
     private final TenantRegistry tenants;
     private final EmbeddingModels models;
     private final ChunkWriter writer;
+    private final ProviderBackoff backoff;
     private final TenantMetrics metrics;
     private final JsonMapper json;
 
@@ -57,8 +63,8 @@ class DocumentChunkedListener {
     /** ragstream_embed_model_busy_seconds_total: time in which some model call was running (remote ones included). */
     private final BusyTime modelBusy = new BusyTime();
 
-    DocumentChunkedListener(TenantRegistry tenants, EmbeddingModels models, ChunkWriter writer, TenantMetrics metrics,
-                            JsonMapper json, MeterRegistry registry) {
+    DocumentChunkedListener(TenantRegistry tenants, EmbeddingModels models, ChunkWriter writer, ProviderBackoff backoff,
+                            TenantMetrics metrics, JsonMapper json, MeterRegistry registry) {
         FunctionCounter.builder("ragstream.embed.busy", busy, BusyTime::seconds).baseUnit("seconds")
                 .description("Time in which the embed stage was processing chunks, in any lane").register(registry);
         FunctionCounter.builder("ragstream.embed.model.busy", modelBusy, BusyTime::seconds).baseUnit("seconds")
@@ -66,6 +72,7 @@ class DocumentChunkedListener {
         this.tenants = tenants;
         this.models = models;
         this.writer = writer;
+        this.backoff = backoff;
         this.metrics = metrics;
         this.json = json;
     }
@@ -81,6 +88,8 @@ class DocumentChunkedListener {
         final Map<Integer, List<float[]>> vectors = new LinkedHashMap<>();
         long embedNanos;
         RuntimeException failure;
+        /** The tenant's provider asked to wait: stored without vectors, embedded later. */
+        boolean deferred;
 
         Work(ConsumerRecord<String, String> record) {
             this.record = record;
@@ -133,7 +142,9 @@ class DocumentChunkedListener {
                 if (work.failure != null) {
                     throw work.failure;
                 }
-                if (work.ready()) {
+                if (work.ready() && work.deferred) {
+                    defer(work);
+                } else if (work.ready()) {
                     write(work);
                 }
             } catch (RuntimeException e) {
@@ -173,7 +184,9 @@ class DocumentChunkedListener {
     private void embedTogether(List<Work> batch) {
         Map<EmbeddingModel, List<Map.Entry<Work, Integer>>> byModel = new IdentityHashMap<>();
         for (Work work : batch) {
-            if (work.ready()) {
+            if (work.ready() && backoff.waiting(work.tenant.id().value())) {
+                work.deferred = true; // its provider is not called while it asked to wait
+            } else if (work.ready()) {
                 work.models.forEach((generation, model) ->
                         byModel.computeIfAbsent(model, m -> new ArrayList<>()).add(Map.entry(work, generation)));
             }
@@ -186,10 +199,18 @@ class DocumentChunkedListener {
             try (BusyTime.Scope calling = modelBusy.enter()) {
                 vectors = model.embedAll(texts);
             } catch (EmbeddingException e) {
-                RuntimeException failure = failure(e);
-                uses.forEach(use -> use.getKey().failure = failure);
+                if (e.retryable()) { // limited, down or slow: these tenants wait, the lanes go on
+                    uses.forEach(use -> use.getKey().deferred = true);
+                    uses.stream().map(use -> use.getKey().tenant.id().value()).distinct().forEach(tenant ->
+                            log.warn("Tenant {}: its embedding provider asks to wait ({}); its chunks are deferred for {} ms",
+                                    tenant, e.getMessage(), backoff.failed(tenant, e.retryAfter()).toMillis()));
+                } else {
+                    RuntimeException failure = failure(e);
+                    uses.forEach(use -> use.getKey().failure = failure);
+                }
                 return;
             }
+            uses.stream().map(use -> use.getKey().tenant.id().value()).distinct().forEach(backoff::succeeded);
             long nanos = System.nanoTime() - started;
             int from = 0;
             for (Map.Entry<Work, Integer> use : uses) {
@@ -205,6 +226,14 @@ class DocumentChunkedListener {
             uses.stream().map(use -> use.getKey().tenant.id().value()).distinct()
                     .forEach(tenant -> metrics.size("embed.batch.size", tenant, texts.size())); // the call each tenant was in
         });
+    }
+
+    /** Stores the chunks without vectors; the {@link GenerationFiller} embeds them once the tenant's wait is over. */
+    private void defer(Work work) {
+        ChunkWriter.Written written = writer.defer(work.tenant, work.event);
+        metrics.add("embed.deferred.chunks", work.tenant.id().value(), written.inserted());
+        log.info("Document {} v{}: {} chunks stored, their embedding deferred", work.event.documentId(), work.event.version(),
+                written.inserted());
     }
 
     private void write(Work work) {
