@@ -87,6 +87,9 @@ class EmbeddingModelChangeIT {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                     .until(() -> states().equals(List.of("2:openai:64:active:1.0", "1:local:384:retired:1.0")));
             int atSwitch = chats.size();
+            assertThat(tenant.query("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                    + " WHERE c.relname = 'chunk_vectors_g2_hnsw' AND i.indisvalid"))
+                    .as("the new generation was loaded first, then indexed in one go, before queries switched").containsExactly("1");
             await().atMost(Duration.ofSeconds(30)).until(() -> chats.size() >= atSwitch + 5);
         } finally {
             chatting.set(false);

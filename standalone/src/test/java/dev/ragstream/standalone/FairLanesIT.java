@@ -71,6 +71,7 @@ class FairLanesIT {
         GatewayClient.Reply backlog = gateway.upload(busy.id(), busy.uploadKey(), notes);
         assertThat(backlog.status()).isEqualTo(202);
         List<String> busyDocuments = backlog.body().path("documents").findValuesAsString("document_id");
+        assertThat(activeIndex(busy)).as("loading: no HNSW index yet, queries scan exactly").isEqualTo("none");
         GatewayClient.Reply single = gateway.upload(quiet.id(), quiet.uploadKey(), "single.md",
                 "# Single\n\nThe quiet tenant's only note.\n".getBytes(StandardCharsets.UTF_8));
         assertThat(single.status()).isEqualTo(202);
@@ -95,6 +96,13 @@ class FairLanesIT {
                     "SELECT count(*) FROM documents WHERE status NOT IN ('indexed', 'failed')")).containsExactly("0"));
         }
         assertThat(busy.query("SELECT count(*) FROM documents WHERE status = 'indexed'")).containsExactly("25");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(activeIndex(busy)).as("the load is over: the index is built in one go").isEqualTo("ready"));
+        assertThat(busy.query("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                + " WHERE c.relname = 'chunk_vectors_g1_hnsw' AND i.indisvalid")).containsExactly("1");
+        GatewayClient.Reply chat = gateway.chat(busy.id(), busy.chatKey(), "s-lanes", "How many bags does crate 7 hold?");
+        assertThat(chat.status()).isEqualTo(200);
+        assertThat(chat.body().path("sources").findValuesAsString("filename")).contains("note-7.md");
         assertThat(quiet.query("SELECT status FROM documents")).containsExactly("indexed");
         Map<String, List<ConsumerRecord<String, String>>> chunks = records(Topics.chunkTopics(), all);
         busyDocuments.forEach(id -> assertThat(chunks.get(id)).as("a document keeps its lane")
@@ -120,6 +128,18 @@ class FairLanesIT {
             assertThat(letters.body().toString()).contains("\"document_id\":\"" + failed + "\"")
                     .contains("\"original_topic\":\"rag.uploads.bulk.v1\"");
         });
+    }
+
+    /** The index state of the tenant's active embedding generation, as the admin API shows it. */
+    private static String activeIndex(TestTenants.Created tenant) {
+        GatewayClient.Reply reply = gateway.admin("GET", "/admin/embeddings", tenant.id(), tenant.adminKey(), null);
+        assertThat(reply.status()).isEqualTo(200);
+        for (var generation : reply.body().path("generations")) {
+            if ("active".equals(generation.path("state").asString())) {
+                return generation.path("index").asString();
+            }
+        }
+        throw new AssertionError("no active generation: " + reply.body());
     }
 
     /** The records of {@code topics} from the start, by document, once each of {@code documents} has one. */

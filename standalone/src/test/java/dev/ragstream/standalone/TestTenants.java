@@ -143,7 +143,10 @@ final class TestTenants implements AutoCloseable {
             content = line.find() ? content.substring(0, line.start()) + assignment + content.substring(line.end())
                     : content + (content.endsWith("\n") ? "" : "\n") + assignment + "\n";
         }
-        Files.writeString(env, content);
+        // replaced in one step, as editors and config tools do: a poll never reads a half-written file
+        Path next = env.resolveSibling(".env.next");
+        Files.writeString(next, content);
+        Files.move(next, env, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Created rewritten = new Created(tenant.id(), EnvFile.read(env));
         created.set(created.indexOf(tenant), rewritten);
         return rewritten;

@@ -251,6 +251,35 @@ class ChunkWriter {
         });
     }
 
+    IndexGenerations.IndexState indexState(Tenant tenant, int generation) {
+        return run(tenant, c -> IndexGenerations.indexState(c, generation));
+    }
+
+    /** Documents of the tenant in the pipeline and vectors of {@code generation}: whether a load is still going on, and how large it is. */
+    long[] load(Tenant tenant, int generation) {
+        return run(tenant, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT (SELECT count(*) FROM documents WHERE status IN ('queued', 'converting', 'chunking', 'embedding')),
+                           (SELECT count(*) FROM chunk_vectors WHERE generation = ?)""")) {
+                ps.setInt(1, generation);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                }
+            }
+        });
+    }
+
+    /** Builds the generation's HNSW index (see {@link IndexGenerations#buildIndex}); blocks until it is ready. */
+    IndexGenerations.IndexState buildIndex(Tenant tenant, Generation generation) {
+        try (Connection c = dataSources.dataSource(tenant).getConnection()) {
+            return IndexGenerations.buildIndex(c, generation);
+        } catch (SQLException e) {
+            throw new RetryableException("tenant " + tenant.id() + ": building the index of embedding generation "
+                    + generation.number() + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Switches queries to a building generation once every chunk has its vector; false while some are missing. */
     boolean activateIfComplete(Tenant tenant, int generation) {
         return run(tenant, c -> {

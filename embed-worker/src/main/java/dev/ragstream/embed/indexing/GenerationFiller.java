@@ -9,9 +9,14 @@ import dev.ragstream.platform.index.IndexGenerations.Generation;
 import dev.ragstream.platform.metrics.TenantMetrics;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantRegistry;
+import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +44,8 @@ class GenerationFiller {
 
     private static final Logger log = LoggerFactory.getLogger(GenerationFiller.class);
     private static final int BATCH = 64;
+    /** Vectors of an active generation at which its index is built even while the tenant's load goes on. */
+    static final int INDEX_AT = 50_000;
 
     private final TenantRegistry tenants;
     private final EmbeddingModels models;
@@ -47,6 +54,12 @@ class GenerationFiller {
     private final TenantMetrics metrics;
     private final Duration budget;
     private final Duration switchAfter;
+    private final ExecutorService builds = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "index-builds");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Set<String> building = ConcurrentHashMap.newKeySet();
 
     GenerationFiller(TenantRegistry tenants, EmbeddingModels models, ChunkWriter writer, ProviderBackoff backoff,
                      TenantMetrics metrics,
@@ -93,13 +106,17 @@ class GenerationFiller {
                 metrics.time("documents.time.to.searchable", tenant.id().value(), queuedFor);
             }
             for (Generation generation : generations) {
+                if (generation.active()) {
+                    indexWhenLoaded(tenant, generation);
+                }
                 if (!"building".equals(generation.state())) {
                     continue;
                 }
                 boolean complete = fillUntil(tenant, generation, deadline,
                         limit -> writer.missing(tenant, generation.number(), limit));
                 boolean settled = generation.createdAt().plus(switchAfter).isBefore(Instant.now());
-                if (complete && settled && writer.activateIfComplete(tenant, generation.number())) {
+                if (complete && settled && indexed(tenant, generation)
+                        && writer.activateIfComplete(tenant, generation.number())) {
                     log.info("Tenant {}: queries now use embedding generation {} ({} {}); the previous one stays until dropped",
                             tenant.id(), generation.number(), generation.provider(), generation.model());
                 }
@@ -111,6 +128,54 @@ class GenerationFiller {
             log.warn("Tenant {}: its embedding provider asks to wait ({}); next try in {} ms", tenant.id(), e.getMessage(),
                     backoff.failed(tenant.id().value(), e.retryAfter()).toMillis());
         }
+    }
+
+    /**
+     * The bulk path of the active generation: it begins without an HNSW index (queries scan its
+     * vectors exactly meanwhile, which is quick while there are few), and the index is built in one
+     * go once the tenant's load is over — nothing left in the pipeline — or once the generation
+     * holds {@value #INDEX_AT} vectors, whichever comes first.
+     */
+    private void indexWhenLoaded(Tenant tenant, Generation generation) {
+        if (writer.indexState(tenant, generation.number()) == IndexGenerations.IndexState.READY) {
+            return;
+        }
+        long[] load = writer.load(tenant, generation.number());
+        if (load[1] > 0 && (load[0] == 0 || load[1] >= INDEX_AT)) {
+            indexed(tenant, generation);
+        }
+    }
+
+    /** True when the generation's index is ready; else its build is started (one at a time per worker, in the background). */
+    private boolean indexed(Tenant tenant, Generation generation) {
+        if (writer.indexState(tenant, generation.number()) == IndexGenerations.IndexState.READY) {
+            return true;
+        }
+        String key = tenant.id().value() + "/" + generation.number();
+        if (building.add(key)) {
+            builds.execute(() -> {
+                long started = System.nanoTime();
+                try {
+                    if (writer.buildIndex(tenant, generation) == IndexGenerations.IndexState.READY) {
+                        metrics.count("embed.index.builds", tenant.id().value(), "outcome", "built");
+                        log.info("Tenant {}: the HNSW index of embedding generation {} is built ({} ms)", tenant.id(),
+                                generation.number(), (System.nanoTime() - started) / 1_000_000);
+                    } // else another replica is building it
+                } catch (RuntimeException e) { // the next round starts it over
+                    metrics.count("embed.index.builds", tenant.id().value(), "outcome", "failed");
+                    log.warn("Tenant {}: building the index of embedding generation {} failed: {}", tenant.id(),
+                            generation.number(), e.getMessage());
+                } finally {
+                    building.remove(key);
+                }
+            });
+        }
+        return false;
+    }
+
+    @PreDestroy
+    void stopBuilds() {
+        builds.shutdownNow(); // a build cut short leaves an invalid index, which the next build replaces
     }
 
     /**

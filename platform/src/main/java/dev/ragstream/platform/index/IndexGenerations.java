@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -82,9 +84,19 @@ public final class IndexGenerations {
         return select(c, "ORDER BY active DESC, activated_at IS NOT NULL, generation DESC");
     }
 
+    /** Where a generation's HNSW index stands. */
+    public enum IndexState {
+        /** not there (yet): queries of this generation scan its vectors exactly */
+        NONE,
+        /** being built concurrently, or a build that failed and left an invalid index behind */
+        BUILDING,
+        READY
+    }
+
     /**
-     * Adds a building generation with its own HNSW index (cosine, m 16, ef_construction 64), or
-     * returns the one already made by that model.
+     * Adds a building generation, or returns the one already made by that model. It has no HNSW
+     * index yet: its vectors are loaded first and the index is then built in one go
+     * ({@link #buildIndex}), which is much faster than growing it vector by vector.
      */
     public static Generation create(Connection c, String provider, String model, Integer dimensions, int dimension)
             throws SQLException {
@@ -111,10 +123,6 @@ public final class IndexGenerations {
                 number = rs.getInt(1);
                 createdAt = rs.getTimestamp(2).toInstant();
             }
-        }
-        try (Statement st = c.createStatement()) { // numbers only: nothing here comes from outside
-            st.execute("CREATE INDEX " + indexName(number) + " ON chunk_vectors USING hnsw ((embedding::vector(" + dimension
-                    + ")) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE generation = " + number);
         }
         return new Generation(number, provider, model, dimensions, dimension, "building", createdAt);
     }
@@ -145,6 +153,77 @@ public final class IndexGenerations {
         try (Statement st = c.createStatement()) {
             st.execute("DROP INDEX IF EXISTS " + indexName(generation));
             st.executeUpdate("DELETE FROM embedding_generations WHERE generation = " + generation);
+        }
+    }
+
+    /** Where the generation's index stands. */
+    public static IndexState indexState(Connection c, int generation) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT i.indisvalid FROM pg_class r JOIN pg_index i ON i.indexrelid = r.oid
+                WHERE r.relname = ? AND r.relnamespace = current_schema()::regnamespace""")) {
+            ps.setString(1, indexName(generation));
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next() ? IndexState.NONE : rs.getBoolean(1) ? IndexState.READY : IndexState.BUILDING;
+            }
+        }
+    }
+
+    /**
+     * How far the build of the generation's index is, as PostgreSQL reports it to the role that
+     * runs it (the tenant's own): its phase and the blocks or tuples done of the total; empty when
+     * no build is running.
+     */
+    public static Optional<Map<String, Object>> indexProgress(Connection c, int generation) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT p.phase, p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total
+                FROM pg_stat_progress_create_index p JOIN pg_class r ON r.oid = p.index_relid WHERE r.relname = ?""")) {
+            ps.setString(1, indexName(generation));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Map<String, Object> progress = new LinkedHashMap<>();
+                progress.put("phase", rs.getString(1));
+                progress.put("blocks_done", rs.getLong(2));
+                progress.put("blocks_total", rs.getLong(3));
+                progress.put("tuples_done", rs.getLong(4));
+                progress.put("tuples_total", rs.getLong(5));
+                return Optional.of(progress);
+            }
+        }
+    }
+
+    /**
+     * Builds the generation's HNSW index (cosine, m 16, ef_construction 64) over the vectors it
+     * has, with {@code CREATE INDEX CONCURRENTLY}: vectors keep being written meanwhile. The build's
+     * memory is sized for its graph to fit (about 1.5 × the vectors and their links; 64 MB to 1 GB).
+     * A build that failed before (an invalid index left behind) is dropped and started over. Runs
+     * on {@code c} in autocommit mode (a concurrent build cannot run in a transaction) and blocks
+     * until the index is ready; returns at once when another session is building it already.
+     * @return where the index stands now: {@code READY}, or {@code BUILDING} by another session
+     */
+    public static IndexState buildIndex(Connection c, Generation generation) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(true);
+        try (Statement st = c.createStatement()) { // numbers only: nothing here comes from outside
+            long vectors;
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM chunk_vectors WHERE generation = " + generation.number())) {
+                rs.next();
+                vectors = rs.getLong(1);
+            }
+            long bytes = (long) (1.5 * vectors * (generation.dimension() * 4L + 16 * 2 * 8 + 64));
+            long megabytes = Math.max(64, Math.min(1024, bytes / (1024 * 1024) + 1));
+            st.execute("SET maintenance_work_mem = '" + megabytes + "MB'");
+            if (indexState(c, generation.number()) == IndexState.BUILDING && indexProgress(c, generation.number()).isEmpty()) {
+                st.execute("DROP INDEX CONCURRENTLY IF EXISTS " + indexName(generation.number()));
+            }
+            st.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + indexName(generation.number())
+                    + " ON chunk_vectors USING hnsw ((embedding::vector(" + generation.dimension()
+                    + ")) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE generation = " + generation.number());
+            st.execute("RESET maintenance_work_mem");
+            return indexState(c, generation.number());
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 

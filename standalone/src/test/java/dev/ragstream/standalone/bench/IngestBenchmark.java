@@ -4,6 +4,8 @@ import dev.ragstream.admin.cli.TenantCli;
 import dev.ragstream.embedding.MiniLmEmbeddingModel;
 import dev.ragstream.platform.tenant.EnvFile;
 import dev.ragstream.standalone.Standalone;
+import dev.ragstream.testsupport.openai.FakeOpenAiEmbeddingsServer;
+import dev.ragstream.testsupport.openai.Reply;
 import dev.ragstream.testsupport.postgres.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -39,6 +41,10 @@ import java.util.regex.Pattern;
  *       batches measured in this run, and their ratio.</li>
  *   <li>Fairness: tenant A uploads {@code bulk} (2,000) short one-page PDFs; meanwhile tenant B
  *       uploads one such PDF every 3 s, ten times; B's upload→searchable p95.</li>
+ *   <li>A limited provider: tenants C (on OpenAI's embeddings, a local server speaking their API) and D (the
+ *       local model) each upload {@value #ISOLATION_DOCS} one-page PDFs at the same time, twice:
+ *       once with C's provider answering, once with it answering 429 throughout. D's documents
+ *       per second in the second round against the first.</li>
  * </ol>
  */
 public final class IngestBenchmark {
@@ -46,6 +52,7 @@ public final class IngestBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final int PER_REQUEST = 20;
     private static final int PROBES = 10;
+    private static final int ISOLATION_DOCS = 150;
 
     private IngestBenchmark() {
     }
@@ -66,6 +73,7 @@ public final class IngestBenchmark {
         String chatOwner = TestDatabase.uniqueName("bench_chatowner");
         String chatApp = TestDatabase.uniqueName("bench_chatapp");
         List<Map<String, String>> created = new ArrayList<>();
+        FakeOpenAiEmbeddingsServer provider = FakeOpenAiEmbeddingsServer.start();
         try {
             if (TenantCli.run("init-chatdb", "--db-name=" + chatDb, "--db-user=" + chatOwner, "--app-user=" + chatApp,
                     "--app-password=bench") != 0) {
@@ -75,6 +83,12 @@ public final class IngestBenchmark {
             created.add(a);
             Map<String, String> b = tenant(home, "bench-b", chatDb, chatApp);
             created.add(b);
+            Map<String, String> c = tenant(home, "bench-c", chatDb, chatApp, "\nEMBEDDING_PROVIDER=openai"
+                    + "\nEMBEDDING_MODEL=text-embedding-3-small\nEMBEDDING_DIMENSIONS=256\nEMBEDDING_API_KEY=sk-bench\nEMBEDDING_BASE_URL="
+                    + provider.baseUrl() + "\n");
+            created.add(c);
+            Map<String, String> d = tenant(home, "bench-d", chatDb, chatApp);
+            created.add(d);
             double raw = rawOnnxTokensPerSecond();
             try (Standalone system = Standalone.start(Standalone.Settings.forTests(home.resolve("tenants"), home.resolve("data"),
                     Map.of("ragstream.gateway.blocklist.jdbc-url", "jdbc:postgresql://127.0.0.1:5432/" + chatDb,
@@ -108,6 +122,10 @@ public final class IngestBenchmark {
                 List<Long> probes = searchableMillis(b);
                 awaitIndexed(a, documents + bulk, Duration.ofMinutes(60));
 
+                double healthy = isolationRound(gateway, c, d, random, "healthy");
+                provider.answerNext(10_000_000, Reply.rateLimited(Duration.ofSeconds(1)));
+                double limited = isolationRound(gateway, c, d, random, "limited");
+
                 System.out.printf("| measure (%d two-page PDFs; fairness: %d one-page PDFs of A, %d probes of B) | result |%n",
                         documents, bulk, PROBES);
                 System.out.println("|---|---|");
@@ -122,6 +140,8 @@ public final class IngestBenchmark {
                         percentile(throughput.searchable, 95) / 1000.0);
                 System.out.printf("| fairness: B's one-page upload while A has %d queued | p95 %.1f s (p50 %.1f s, max %.1f s) |%n", bulk,
                         percentile(probes, 95) / 1000.0, percentile(probes, 50) / 1000.0, percentile(probes, 100) / 1000.0);
+                System.out.printf("| D's throughput while C's provider answers 429 (%d documents each) | %.2f documents/s against"
+                        + " %.2f with it answering: %.2f of normal |%n", ISOLATION_DOCS, limited, healthy, limited / healthy);
             }
         } finally {
             for (Map<String, String> env : created) {
@@ -131,17 +151,48 @@ public final class IngestBenchmark {
             TestDatabase.dropDatabase(chatDb);
             TestDatabase.dropRole(chatApp);
             TestDatabase.dropRole(chatOwner);
+            provider.close();
         }
     }
 
+    /**
+     * C and D upload their documents at the same time, request by request; D's documents per second
+     * from its first queued to its last searchable. C's documents may still wait when this returns.
+     */
+    private static double isolationRound(String gateway, Map<String, String> c, Map<String, String> d, Random random,
+                                         String round) throws Exception {
+        List<byte[]> ofC = new ArrayList<>();
+        List<byte[]> ofD = new ArrayList<>();
+        for (int i = 0; i < ISOLATION_DOCS; i++) {
+            ofC.add(ConversionBenchmark.pdf(random, 1, 6));
+            ofD.add(ConversionBenchmark.pdf(random, 1, 6));
+        }
+        int before = Integer.parseInt(query(d, "SELECT count(*) FROM documents").get(0));
+        for (int from = 0; from < ISOLATION_DOCS; from += PER_REQUEST) {
+            int to = Math.min(ISOLATION_DOCS, from + PER_REQUEST);
+            upload(gateway, c, ofC.subList(from, to), round + "-c-" + from);
+            upload(gateway, d, ofD.subList(from, to), round + "-d-" + from);
+        }
+        awaitIndexed(d, before + ISOLATION_DOCS, Duration.ofMinutes(30));
+        String seconds = query(d, "SELECT extract(epoch FROM max(indexed_at) - min(queued_at)) FROM documents"
+                + " WHERE filename LIKE '" + round + "-d-%'").get(0);
+        return ISOLATION_DOCS / Double.parseDouble(seconds);
+    }
+
     private static Map<String, String> tenant(Path home, String prefix, String chatDb, String chatApp) throws Exception {
+        return tenant(home, prefix, chatDb, chatApp, "");
+    }
+
+    /** @param settings more .env lines */
+    private static Map<String, String> tenant(Path home, String prefix, String chatDb, String chatApp, String settings)
+            throws Exception {
         String id = prefix + "-" + Long.toString(System.nanoTime(), 36);
         if (TenantCli.run("--tenants-dir=" + home.resolve("tenants"), "create", id, "--admin-db-name=" + chatDb,
                 "--admin-db-user=" + chatApp, "--admin-db-password=bench") != 0) {
             throw new IllegalStateException("cannot create tenant " + id);
         }
         Path env = home.resolve("tenants").resolve(id).resolve(".env");
-        Files.writeString(env, Files.readString(env) + "\nMAX_QUEUED_DOCUMENTS=100000\n");
+        Files.writeString(env, Files.readString(env) + "\nMAX_QUEUED_DOCUMENTS=100000\n" + settings);
         return EnvFile.read(env);
     }
 

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,9 @@ class EmbeddingsController {
                 row.put("vectors", progress[0]);
                 row.put("chunks", progress[1]);
                 row.put("progress", progress[1] == 0 ? 1.0 : Math.min(1.0, Math.round(1000.0 * progress[0] / progress[1]) / 1000.0));
+                // none (loading; queries scan exactly), building or ready; while building, PostgreSQL's own progress
+                row.put("index", IndexGenerations.indexState(c, g.number()).name().toLowerCase(Locale.ROOT));
+                IndexGenerations.indexProgress(c, g.number()).ifPresent(build -> row.put("index_build", build));
                 generations.add(row);
             }
             return Map.of("generations", generations);

@@ -1,0 +1,107 @@
+package dev.ragstream.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ragstream.platform.index.IndexGenerations;
+import dev.ragstream.platform.index.IndexGenerations.Generation;
+import dev.ragstream.platform.index.IndexGenerations.IndexState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bulk path of the index on a tenant's real ragdb: a generation begins without its HNSW index,
+ * which is built in one go over the loaded vectors (through the tenant's own role), used by nearest
+ * neighbour queries, and replaced when a failed build left an invalid one behind.
+ */
+class IndexBuildIT {
+
+    @TempDir
+    static Path home;
+
+    static TestTenants tenants;
+    static TestTenants.Created tenant;
+
+    @BeforeAll
+    static void createTenant() throws IOException {
+        tenants = new TestTenants(home.resolve("tenants"));
+        tenant = tenants.create("idx-build");
+    }
+
+    @AfterAll
+    static void dropTenant() {
+        if (tenants != null) {
+            tenants.close();
+        }
+    }
+
+    @Test
+    void aGenerationIsIndexedInOneGoOverItsVectorsAndAFailedBuildIsReplaced() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + tenant.database(),
+                tenant.env().get("DB_USER"), tenant.env().get("DB_PASSWORD"))) {
+            Generation generation = IndexGenerations.active(c).orElseThrow();
+            assertThat(IndexGenerations.indexState(c, generation.number())).as("a fresh tenant's generation").isEqualTo(IndexState.NONE);
+            load(c, 200);
+
+            assertThat(IndexGenerations.buildIndex(c, generation)).isEqualTo(IndexState.READY);
+            assertThat(IndexGenerations.indexProgress(c, generation.number())).isEmpty();
+            assertThat(plan(c)).contains("chunk_vectors_g1_hnsw");
+
+            try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + tenant.database(),
+                    "postgres", ""); Statement st = admin.createStatement()) { // what a build cut short leaves
+                st.executeUpdate("UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'chunk_vectors_g1_hnsw'::regclass");
+            }
+            assertThat(IndexGenerations.indexState(c, generation.number())).isEqualTo(IndexState.BUILDING);
+
+            assertThat(IndexGenerations.buildIndex(c, generation)).isEqualTo(IndexState.READY);
+            assertThat(plan(c)).contains("chunk_vectors_g1_hnsw");
+            assertThat(c.getAutoCommit()).as("the connection's mode is given back").isTrue();
+        }
+    }
+
+    /** {@code count} chunks of one document with vectors of generation 1, each pointing along its own axes. */
+    private static void load(Connection c, int count) throws SQLException {
+        UUID document = UUID.randomUUID();
+        try (Statement st = c.createStatement()) {
+            st.execute("INSERT INTO documents (id, filename, content_type, size_bytes, sha256, source, metadata, status, version,"
+                    + " created_at, updated_at) VALUES ('" + document + "', 'load.md', 'text/markdown', 1, 'x', 'upload', '{}',"
+                    + " 'indexed', 1, now(), now())");
+            for (int i = 0; i < count; i++) {
+                int axis = i;
+                String vector = IntStream.range(0, 384).mapToObj(d -> d == axis % 384 ? "1" : d == (axis * 7) % 384 ? "0.5" : "0")
+                        .collect(Collectors.joining(",", "[", "]"));
+                st.execute("INSERT INTO chunks (document_id, version, chunk_index, content, token_count) VALUES ('" + document
+                        + "', 1, " + i + ", 'chunk " + i + "', 2)");
+                st.execute("INSERT INTO chunk_vectors (generation, document_id, version, chunk_index, embedding) VALUES (1, '"
+                        + document + "', 1, " + i + ", '" + vector + "')");
+            }
+        }
+    }
+
+    private static String plan(Connection c) throws SQLException {
+        String query = IntStream.range(0, 384).mapToObj(d -> d == 3 ? "1" : "0").collect(Collectors.joining(",", "[", "]"));
+        StringBuilder plan = new StringBuilder();
+        try (Statement st = c.createStatement()) {
+            st.execute("SET enable_seqscan = off");
+            try (ResultSet rs = st.executeQuery("EXPLAIN SELECT chunk_index FROM chunk_vectors WHERE generation = 1"
+                    + " ORDER BY embedding::vector(384) <=> '" + query + "'::vector(384) LIMIT 5")) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            st.execute("RESET enable_seqscan");
+        }
+        return plan.toString();
+    }
+}
