@@ -137,6 +137,12 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
         return whileOpen(() -> tokenizer.count(text));
     }
 
+    /** True: BERT's normaliser works per character and its pre-tokeniser splits at whitespace and punctuation first. */
+    @Override
+    public boolean countsAddUpAcrossWhitespace() {
+        return true;
+    }
+
     @Override
     public List<float[]> embedAll(List<String> texts) {
         if (texts == null || texts.stream().anyMatch(text -> text == null)) {

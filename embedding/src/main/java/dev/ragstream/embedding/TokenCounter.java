@@ -20,4 +20,14 @@ public interface TokenCounter {
      * tokens beyond are cut silently when embedding.
      */
     int maxTokens();
+
+    /**
+     * True when two texts joined by whitespace always count as the sum of their counts, so that a
+     * growing text can be counted piece by piece. So it is for WordPiece (BERT's), which splits
+     * text at whitespace and punctuation before it looks at a word; not for byte-level BPE, whose
+     * tokens can carry the whitespace.
+     */
+    default boolean countsAddUpAcrossWhitespace() {
+        return false;
+    }
 }

@@ -50,6 +50,22 @@ class MiniLmEmbeddingModelTest extends EmbeddingModelContract {
     }
 
     @Test
+    void countsOfTextsJoinedByWhitespaceAddUp() {
+        List<String> texts = List.of("Hello, World!", "Tokenizers are fun.", "Crème brûlée à Zürich", "東京タワー斑马",
+                "order #48213-B (v2.1)", "e-mail: a.b@example.com", "    leading and trailing   ", "x", "",
+                "Ünïcödé ΑΒΓ δέλτα", "emoji 🙂 end", "tab\tseparated\rcarriage", "ﬁ ligature and ½ half");
+        assertThat(model.countsAddUpAcrossWhitespace()).isTrue();
+        for (String a : texts) {
+            for (String b : texts) {
+                for (String space : List.of("\n\n", " ", "\n")) {
+                    assertThat(model.countTokens(a + space + b)).as("'%s' + '%s'", a, b)
+                            .isEqualTo(model.countTokens(a) + model.countTokens(b));
+                }
+            }
+        }
+    }
+
+    @Test
     void countsLongTextPastTheWindow() {
         String fiveHundredWords = longText(500);
 

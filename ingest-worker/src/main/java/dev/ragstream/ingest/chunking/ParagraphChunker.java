@@ -19,10 +19,13 @@ public final class ParagraphChunker implements Chunker {
     private static final String PATH_SEPARATOR = " > ";
 
     private final TokenCounter tokens;
+    /** Whether a growing chunk may be counted piece by piece (see {@link TokenCounter#countsAddUpAcrossWhitespace}). */
+    private final boolean additive;
     private final TextSplitter splitter;
 
     public ParagraphChunker(TokenCounter tokens) {
         this.tokens = tokens;
+        this.additive = tokens.countsAddUpAcrossWhitespace();
         this.splitter = new TextSplitter(tokens);
     }
 
@@ -121,6 +124,10 @@ public final class ParagraphChunker implements Chunker {
         private final int max;
         private final int overlapTokens;
         private String current = "";
+        /** Tokens of {@code current} alone, kept up to date when the tokenizer's counts add up; else unused. */
+        private int currentTokens;
+        /** Tokens the heading path adds to every chunk's embedded text (the path and its newline). */
+        private final int pathTokens;
         private Integer currentPage;
         /** The closing words of the section's last chunk, to open the next one. */
         private String overlap = "";
@@ -130,22 +137,31 @@ public final class ParagraphChunker implements Chunker {
             this.headingPath = headingPath;
             this.max = max;
             this.overlapTokens = overlapTokens;
+            this.pathTokens = headingPath == null ? 0 : tokens.countTokens(headingPath + "\n");
         }
 
         /** @param page the page the paragraph starts on, null without pages */
         void add(String paragraph, Integer page) {
-            if (!current.isEmpty() && fits(current + "\n\n" + paragraph)) {
+            // counted once: a paragraph's count joins the chunk's when the tokenizer's counts add up
+            int paragraphTokens = additive ? tokens.countTokens(paragraph) : -1;
+            if (!current.isEmpty() && (additive ? pathTokens + currentTokens + paragraphTokens <= max
+                    : fits(current + "\n\n" + paragraph))) {
                 current = current + "\n\n" + paragraph;
+                currentTokens += paragraphTokens;
                 return;
             }
             flush();
             currentPage = page;
-            if (!overlap.isEmpty() && !isRows(paragraph) && fits(overlap + "\n\n" + paragraph)) {
+            int overlapCount = additive && !overlap.isEmpty() ? tokens.countTokens(overlap) : 0;
+            if (!overlap.isEmpty() && !isRows(paragraph) && (additive ? pathTokens + overlapCount + paragraphTokens <= max
+                    : fits(overlap + "\n\n" + paragraph))) {
                 current = overlap + "\n\n" + paragraph;
+                currentTokens = overlapCount + paragraphTokens;
                 return;
             }
-            if (fits(paragraph)) {
+            if (additive ? pathTokens + paragraphTokens <= max : fits(paragraph)) {
                 current = paragraph;
+                currentTokens = paragraphTokens;
                 return;
             }
             // The piece limit leaves a token for the newline between path and text, should a tokenizer count it.
@@ -154,33 +170,56 @@ public final class ParagraphChunker implements Chunker {
                     : splitter.split(paragraph, max - pathTokens);
             for (String piece : pieces.subList(0, pieces.size() - 1)) {
                 current = piece;
+                currentTokens = additive ? tokens.countTokens(piece) : -1;
                 flush();
             }
             current = pieces.get(pieces.size() - 1);
+            currentTokens = additive ? tokens.countTokens(current) : -1;
         }
 
         void flush() {
             if (!current.isEmpty()) {
-                out.add(new Chunk(out.size(), current, headingPath, tokens.countTokens(embedded(current)), currentPage));
+                int count = additive ? pathTokens + currentTokens : tokens.countTokens(embedded(current));
+                out.add(new Chunk(out.size(), current, headingPath, count, currentPage));
                 overlap = overlapTokens == 0 || isRows(current) ? "" : closingWords(current, overlapTokens);
                 current = "";
             }
         }
 
-        /** The most closing words of {@code text} within {@code limit} tokens (found by bisection). */
+        /**
+         * The most closing words of {@code text} within {@code limit} tokens: the fewest leading words
+         * to drop, found by galloping back from the end (a word is a token or more, so about
+         * {@code limit} words are looked at, not the whole chunk) and then by bisection.
+         */
         private String closingWords(String text, int limit) {
             String[] words = text.strip().split("\\s+");
+            int n = words.length;
+            int high = n; // dropping every word: nothing left, which fits
             int low = 0;
-            int high = words.length;
-            while (low < high) { // the fewest leading words to drop so that the rest fits
-                int mid = (low + high) / 2;
-                if (tokens.countTokens(String.join(" ", Arrays.copyOfRange(words, mid, words.length))) <= limit) {
+            for (int span = Math.max(1, limit); ; span *= 2) {
+                int drop = Math.max(0, n - span);
+                if (!suffixFits(words, drop, limit)) {
+                    low = drop + 1;
+                    break;
+                }
+                high = drop;
+                if (drop == 0) {
+                    break;
+                }
+            }
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (suffixFits(words, mid, limit)) {
                     high = mid;
                 } else {
                     low = mid + 1;
                 }
             }
-            return String.join(" ", Arrays.copyOfRange(words, low, words.length));
+            return String.join(" ", Arrays.copyOfRange(words, high, n));
+        }
+
+        private boolean suffixFits(String[] words, int drop, int limit) {
+            return tokens.countTokens(String.join(" ", Arrays.copyOfRange(words, drop, words.length))) <= limit;
         }
 
         private boolean fits(String text) {

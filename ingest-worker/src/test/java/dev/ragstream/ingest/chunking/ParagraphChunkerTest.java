@@ -310,6 +310,26 @@ class ParagraphChunkerTest {
     }
 
     @Test
+    void countingAGrowingChunkPieceByPieceGivesTheSameChunksWithAFractionOfTheTokenizing() {
+        StringBuilder lines = new StringBuilder(HANDBOOK).append("\n\n# Shipping log\n\n");
+        Random random = new Random(5);
+        for (int i = 0; i < 400; i++) { // short paragraphs, as PDF text lines come out: many per chunk
+            lines.append("Crate ").append(i).append(" left the dock at ").append(random.nextInt(24)).append(":00 for Zürich,")
+                    .append(" São Paulo or 東京 (order #").append(random.nextInt(99_999)).append(").\n\n");
+        }
+        MeteredTokenCounter whole = new MeteredTokenCounter(false);
+        MeteredTokenCounter pieces = new MeteredTokenCounter(true);
+
+        List<Chunk> byWhole = new ParagraphChunker(whole).chunk(lines.toString(), new Budget(120, 20));
+        List<Chunk> byPieces = new ParagraphChunker(pieces).chunk(lines.toString(), new Budget(120, 20));
+
+        assertThat(byPieces).isEqualTo(byWhole);
+        assertWithinBudget(byPieces, 120);
+        assertThat(pieces.characters.get()).as("characters tokenized piece by piece (%d) against whole texts (%d) of %d", pieces.characters.get(), whole.characters.get(), lines.length())
+                .isLessThan(whole.characters.get() / 2);
+    }
+
+    @Test
     void blobWithoutWhitespaceIsCutWithinTheWindowInAFewTokenizerPasses() {
         byte[] random = new byte[150_000];
         new Random(3).nextBytes(random);
@@ -403,9 +423,23 @@ class ParagraphChunkerTest {
         });
     }
 
-    /** The real tokenizer, counting how many characters it was given. */
+    /** The real tokenizer, counting how many characters it was given; piece by piece only when told. */
     private static final class MeteredTokenCounter implements TokenCounter {
         private final AtomicLong characters = new AtomicLong();
+        private final boolean additive;
+
+        MeteredTokenCounter() {
+            this(false);
+        }
+
+        MeteredTokenCounter(boolean additive) {
+            this.additive = additive;
+        }
+
+        @Override
+        public boolean countsAddUpAcrossWhitespace() {
+            return additive;
+        }
 
         @Override
         public int countTokens(String text) {
