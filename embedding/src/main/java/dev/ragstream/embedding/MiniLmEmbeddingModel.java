@@ -17,9 +17,14 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -52,22 +57,35 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
     /** Runs share the read lock; close takes the write lock so it never frees a running session. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     /**
-     * One session run at a time, in arrival order: a run's intra-op threads already use every core,
-     * so concurrent runs (the interactive and bulk lanes, queries) would only fight over them. A
-     * caller waits for at most one batch of each caller ahead of it, never for another's whole call.
+     * As many session runs at once as there are cores, each on one thread, handed out in arrival
+     * order: the batches of one call run side by side, and concurrent callers (the interactive and
+     * bulk lanes, queries) take turns batch by batch, so a caller waits for at most one batch of each
+     * caller ahead of it, never for another's whole call. One thread per run, rather than one run
+     * spread over every core, keeps the cores busy when other work takes one of them: no run waits
+     * at a barrier for a thread that was preempted.
      */
-    private final Lock runs = new ReentrantLock(true);
+    private final Semaphore runs;
+    /** Threads that help a call run its batches beside the caller's own thread. */
+    private final ExecutorService helpers;
+    private final int parallelism;
     private boolean closed;
 
-    private MiniLmEmbeddingModel(OrtEnvironment environment, OrtSession session, WordPieceTokenizer tokenizer) {
+    private MiniLmEmbeddingModel(OrtEnvironment environment, OrtSession session, WordPieceTokenizer tokenizer, int parallelism) {
         this.environment = environment;
         this.session = session;
         this.tokenizer = tokenizer;
+        this.parallelism = parallelism;
+        this.runs = new Semaphore(parallelism, true);
+        this.helpers = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "embedding-batches");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
-     * Loads the model with one intra-op thread per available processor and all graph
-     * optimisations; takes a second or two. The caller owns the result and closes it.
+     * Loads the model with all graph optimisations, to run one batch per available processor at a
+     * time, each on one thread; takes a second or two. The caller owns the result and closes it.
      *
      * @throws EmbeddingException if the resources are missing or ONNX Runtime rejects them
      */
@@ -78,8 +96,8 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
         try {
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
             MiniLmEmbeddingModel model = new MiniLmEmbeddingModel(
-                    environment, createSession(environment, threads), tokenizer);
-            log.info("Loaded embedding model {} ({} intra-op threads) in {} ms",
+                    environment, createSession(environment), tokenizer, threads);
+            log.info("Loaded embedding model {} ({} batches at a time) in {} ms",
                     model.name(), threads, (System.nanoTime() - started) / 1_000_000);
             return model;
         } catch (RuntimeException e) {
@@ -88,9 +106,9 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
         }
     }
 
-    private static OrtSession createSession(OrtEnvironment environment, int threads) {
+    private static OrtSession createSession(OrtEnvironment environment) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
+            options.setIntraOpNumThreads(1); // a run is one thread; runs go side by side (see runs)
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.setOptimizationLevel(OptLevel.ALL_OPT);
             return environment.createSession(readModel(), options);
@@ -161,9 +179,40 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
                 .sorted(Comparator.comparingInt(i -> ids[i].length))
                 .mapToInt(Integer::intValue).toArray();
         float[][] vectors = new float[ids.length][];
+        List<int[]> batches = new ArrayList<>();
         for (int from = 0; from < byLength.length; from += BATCH_SIZE) {
-            int[] batch = Arrays.copyOfRange(byLength, from, Math.min(from + BATCH_SIZE, byLength.length));
-            embedBatch(ids, batch, vectors);
+            batches.add(Arrays.copyOfRange(byLength, from, Math.min(from + BATCH_SIZE, byLength.length)));
+        }
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int b; (b = next.getAndIncrement()) < batches.size(); ) {
+                embedBatch(ids, batches.get(b), vectors);
+            }
+        };
+        List<Future<?>> helping = new ArrayList<>();
+        for (int i = 1; i < Math.min(parallelism, batches.size()); i++) {
+            helping.add(helpers.submit(worker));
+        }
+        RuntimeException failure = null;
+        try {
+            worker.run();
+        } catch (RuntimeException e) {
+            failure = e;
+            next.set(batches.size()); // the helpers stop after their current batch
+        }
+        for (Future<?> helper : helping) {
+            try {
+                helper.get();
+            } catch (ExecutionException e) {
+                failure = failure != null ? failure : e.getCause() instanceof RuntimeException r ? r
+                        : new EmbeddingException("Embedding a batch failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : new EmbeddingException("Interrupted while embedding", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return new ArrayList<>(Arrays.asList(vectors));
     }
@@ -179,7 +228,7 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
             Arrays.fill(attentionMask, row * seq, row * seq + text.length, 1L);
         }
         long[] shape = {batch.length, seq};
-        runs.lock();
+        runs.acquireUninterruptibly();
         try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds), shape);
              OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(attentionMask), shape);
              OnnxTensor typesTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[inputIds.length]), shape);
@@ -193,7 +242,7 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
             throw new EmbeddingException("ONNX Runtime failed to embed a batch of " + batch.length
                     + " texts of up to " + seq + " tokens with " + name(), e);
         } finally {
-            runs.unlock();
+            runs.release();
         }
     }
 
@@ -220,6 +269,7 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
                 return;
             }
             closed = true;
+            helpers.shutdown();
             tokenizer.close();
             session.close();
         } catch (OrtException e) {
