@@ -155,26 +155,7 @@ class ChunkWriter {
 
     /** Chunks of deferred documents still missing a vector in {@code generation}, up to {@code limit}. */
     List<IndexGenerations.MissingVector> deferredMissing(Tenant tenant, int generation, int limit) {
-        return run(tenant, c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT c.document_id, c.version, c.chunk_index, c.heading_path, c.content
-                    FROM documents d JOIN chunks c ON c.document_id = d.id AND c.version = d.version
-                    WHERE d.status = 'embedding' AND d.reason = 'embedding_deferred'
-                      AND NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.generation = ? AND v.document_id = c.document_id
-                                      AND v.version = c.version AND v.chunk_index = c.chunk_index)
-                    LIMIT ?""")) {
-                ps.setInt(1, generation);
-                ps.setInt(2, limit);
-                List<IndexGenerations.MissingVector> missing = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        missing.add(new IndexGenerations.MissingVector(rs.getObject(1, UUID.class), rs.getInt(2), rs.getInt(3),
-                                IndexGenerations.embeddedText(rs.getString(4), rs.getString(5))));
-                    }
-                }
-                return missing;
-            }
-        });
+        return run(tenant, c -> IndexGenerations.missing(c, generation, limit, true));
     }
 
     /**

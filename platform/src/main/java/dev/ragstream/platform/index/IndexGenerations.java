@@ -229,9 +229,21 @@ public final class IndexGenerations {
 
     /** Up to {@code limit} chunks without a vector in {@code generation}. */
     public static List<MissingVector> missing(Connection c, int generation, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.document_id, c.version, c.chunk_index, c.heading_path, c.content FROM chunks c
-                WHERE NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.generation = ? AND v.document_id = c.document_id
+        return missing(c, generation, limit, false);
+    }
+
+    /**
+     * Up to {@code limit} chunks without a vector in {@code generation}; with {@code deferredOnly},
+     * only those of documents whose embedding was deferred (status {@code embedding}, reason
+     * {@code embedding_deferred}), found through the documents in the pipeline, not all chunks.
+     */
+    public static List<MissingVector> missing(Connection c, int generation, int limit, boolean deferredOnly)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.document_id, c.version, c.chunk_index, c.heading_path, c.content"
+                + (deferredOnly ? """
+                 FROM documents d JOIN chunks c ON c.document_id = d.id AND c.version = d.version
+                WHERE d.status = 'embedding' AND d.reason = 'embedding_deferred' AND""" : " FROM chunks c WHERE") + """
+                 NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.generation = ? AND v.document_id = c.document_id
                                   AND v.version = c.version AND v.chunk_index = c.chunk_index)
                 LIMIT ?""")) {
             ps.setInt(1, generation);
