@@ -6,6 +6,7 @@ import dev.ragstream.platform.index.IndexGenerations;
 import dev.ragstream.platform.index.IndexGenerations.Generation;
 import dev.ragstream.platform.index.TextSearchLanguage;
 import dev.ragstream.platform.kafka.RetryableException;
+import dev.ragstream.platform.tenant.DocumentQueue;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import dev.ragstream.schemas.DocumentChunked;
@@ -239,13 +240,11 @@ class ChunkWriter {
     /** Documents of the tenant in the pipeline and vectors of {@code generation}: whether a load is still going on, and how large it is. */
     long[] load(Tenant tenant, int generation) {
         return run(tenant, c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT (SELECT count(*) FROM documents WHERE status IN ('queued', 'converting', 'chunking', 'embedding')),
-                           (SELECT count(*) FROM chunk_vectors WHERE generation = ?)""")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM chunk_vectors WHERE generation = ?")) {
                 ps.setInt(1, generation);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                    return new long[] {DocumentQueue.inFlight(c), rs.getLong(1)};
                 }
             }
         });

@@ -1,5 +1,6 @@
 package dev.ragstream.gateway.upload;
 
+import dev.ragstream.platform.tenant.DocumentQueue;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import dev.ragstream.platform.tenant.TenantId;
@@ -65,7 +66,7 @@ class DocumentRows {
     Recording record(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, Instant acceptedAt, int quota)
             throws SQLException, QueueFullException {
         return dataSources.inTransaction(tenant, c -> {
-            int inFlight = inFlight(c);
+            int inFlight = DocumentQueue.inFlight(c);
             if (inFlight + files.size() > quota) {
                 queueLevels.put(tenant.id(), new QueueLevel(inFlight, System.nanoTime()));
                 throw new QueueFullException(inFlight);
@@ -188,18 +189,9 @@ class DocumentRows {
             return level.inFlight();
         }
         long countedAt = System.nanoTime();
-        int inFlight = dataSources.inTransaction(tenant, DocumentRows::inFlight);
+        int inFlight = dataSources.inTransaction(tenant, DocumentQueue::inFlight);
         queueLevels.put(tenant.id(), new QueueLevel(inFlight, countedAt));
         return inFlight;
-    }
-
-    private static int inFlight(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM documents WHERE status IN ('queued', 'converting', 'chunking', 'embedding')");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
-        }
     }
 
     /** Recording the files would take the tenant's queue over its quota; nothing was recorded. */

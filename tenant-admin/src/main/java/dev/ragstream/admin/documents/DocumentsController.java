@@ -4,6 +4,7 @@ import dev.ragstream.admin.web.AdminRequests;
 import dev.ragstream.admin.web.AdminRequests.Page;
 import dev.ragstream.admin.web.Rows;
 import dev.ragstream.platform.kafka.EventPublisher;
+import dev.ragstream.platform.tenant.DocumentQueue;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import dev.ragstream.platform.web.ApiException;
@@ -11,7 +12,6 @@ import dev.ragstream.schemas.DocumentUploaded;
 import dev.ragstream.schemas.Topics;
 import jakarta.servlet.http.HttpServletRequest;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -120,12 +120,7 @@ class DocumentsController {
                     throw notReindexable(c, documentId);
                 }
                 Map<String, Object> row = new HashMap<>(rows.get(0));
-                try (PreparedStatement count = c.prepareStatement(
-                        "SELECT count(*) FROM documents WHERE status IN ('queued', 'converting', 'chunking', 'embedding')");
-                     ResultSet rs = count.executeQuery()) {
-                    rs.next();
-                    row.put("in_flight", rs.getInt(1));
-                }
+                row.put("in_flight", DocumentQueue.inFlight(c));
                 return row;
             }
         });
