@@ -31,7 +31,11 @@ class DocumentRows {
     private final TenantDataSources dataSources;
     private final Map<TenantId, QueueLevel> queueLevels = new ConcurrentHashMap<>();
 
+    /** A tenant's documents in flight as counted at {@code countedAt} (nano time), plus what was reserved since. */
     private record QueueLevel(int inFlight, long countedAt) {
+        boolean fresh() {
+            return System.nanoTime() - countedAt < QUEUE_LEVEL_MAX_AGE.toNanos();
+        }
     }
 
     DocumentRows(TenantDataSources dataSources) {
@@ -66,12 +70,7 @@ class DocumentRows {
     Recording record(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, Instant acceptedAt, int quota)
             throws SQLException, QueueFullException {
         return dataSources.inTransaction(tenant, c -> {
-            int inFlight = DocumentQueue.inFlight(c);
-            if (inFlight + files.size() > quota) {
-                queueLevels.put(tenant.id(), new QueueLevel(inFlight, System.nanoTime()));
-                throw new QueueFullException(inFlight);
-            }
-            queueLevels.put(tenant.id(), new QueueLevel(inFlight + files.size(), System.nanoTime()));
+            int inFlight = reserve(tenant, c, files.size(), quota);
             List<Recorded> recorded = new ArrayList<>();
             for (UploadIntake.Staged file : files) {
                 String source = file.sourceUrl() == null ? "upload" : "url";
@@ -178,19 +177,50 @@ class DocumentRows {
     }
 
     /**
-     * Documents of the tenant still waiting for or in the pipeline, as counted at most
-     * {@link #QUEUE_LEVEL_MAX_AGE} ago by this gateway (by this call or by {@link #record}, which
-     * counts anyway). Good for refusing an upload before its body is read; {@link #record} is what
-     * enforces the quota, with the exact count in its own transaction.
+     * Reserves room for {@code adding} documents in the tenant's queue and returns the number in
+     * flight before them. This gateway keeps each tenant's level: counted in the database at most
+     * {@link #QUEUE_LEVEL_MAX_AGE} ago, plus what it reserved since. While that level leaves room,
+     * the reservation (atomic, so this gateway's concurrent uploads never overshoot the quota) costs
+     * no query; otherwise {@code c} counts, so a refusal always rests on a fresh count. Replicas see
+     * each other's uploads within the max age — the same slack as two transactions counting at once.
+     * @throws QueueFullException when the fresh count leaves no room
+     */
+    private int reserve(Tenant tenant, Connection c, int adding, int quota) throws SQLException {
+        int[] before = {-1};
+        queueLevels.computeIfPresent(tenant.id(), (id, level) -> {
+            if (!level.fresh() || level.inFlight() + adding > quota) {
+                return level;
+            }
+            before[0] = level.inFlight();
+            return new QueueLevel(level.inFlight() + adding, level.countedAt());
+        });
+        if (before[0] >= 0) {
+            return before[0];
+        }
+        long countedAt = System.nanoTime();
+        int inFlight = DocumentQueue.inFlight(c);
+        if (inFlight + adding > quota) {
+            queueLevels.put(tenant.id(), new QueueLevel(inFlight, countedAt));
+            throw new QueueFullException(inFlight);
+        }
+        queueLevels.put(tenant.id(), new QueueLevel(inFlight + adding, countedAt));
+        return inFlight;
+    }
+
+    /**
+     * Documents of the tenant still waiting for or in the pipeline, as this gateway knows them (see
+     * {@link #reserve}; counted now when its level is stale). Good for refusing an upload before its
+     * body is read; {@link #record} is what enforces the quota.
      */
     int inFlightRecently(Tenant tenant) throws SQLException {
         QueueLevel level = queueLevels.get(tenant.id());
-        if (level != null && System.nanoTime() - level.countedAt() < QUEUE_LEVEL_MAX_AGE.toNanos()) {
+        if (level != null && level.fresh()) {
             return level.inFlight();
         }
         long countedAt = System.nanoTime();
         int inFlight = dataSources.inTransaction(tenant, DocumentQueue::inFlight);
-        queueLevels.put(tenant.id(), new QueueLevel(inFlight, countedAt));
+        queueLevels.merge(tenant.id(), new QueueLevel(inFlight, countedAt),
+                (old, counted) -> old.countedAt() - counted.countedAt() > 0 ? old : counted);
         return inFlight;
     }
 

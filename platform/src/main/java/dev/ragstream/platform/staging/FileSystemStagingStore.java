@@ -8,8 +8,10 @@ import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -39,12 +41,14 @@ public final class FileSystemStagingStore implements StagingStore {
             Files.createDirectories(dir);
         }
         Path target = dir.resolve(documentId.toString());
-        Path partial = Files.createTempFile(dir, documentId + "-", ".part");
+        Path partial = dir.resolve(documentId + ".part"); // the id is new: CREATE_NEW fails rather than share a file
         MessageDigest sha256 = sha256();
         long size = 0;
-        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha256)) {
+        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), sha256)) {
             byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = content.read(buffer)) > 0; ) {
+            // whole buffers: a multipart stream hands out a few KB per read, one write call each would cost a system call
+            for (int n; (n = content.readNBytes(buffer, 0, buffer.length)) > 0; ) {
                 size += n;
                 if (size > maxBytes) {
                     throw new TooLargeException(maxBytes);
@@ -78,7 +82,12 @@ public final class FileSystemStagingStore implements StagingStore {
         List<URI> old = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
-                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException gone) { // renamed or deleted since the listing: not old
+                    continue;
+                }
                 if (attributes.isRegularFile() && attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
                     old.add(file.toUri());
                 }

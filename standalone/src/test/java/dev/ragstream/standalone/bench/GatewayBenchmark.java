@@ -47,7 +47,7 @@ public final class GatewayBenchmark {
 
     private static void run(String[] args) throws Exception {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 32;
-        int uploadsPerClient = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int uploadsPerClient = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         Path home = Files.createTempDirectory("ragstream-bench");
         String id = "bench-" + Long.toString(System.nanoTime(), 36);
         String chatDb = TestDatabase.uniqueName("bench_chatdb");
@@ -70,7 +70,7 @@ public final class GatewayBenchmark {
             env = EnvFile.read(envFile);
             String gateway = system.gatewayUrl();
             String query = "http://127.0.0.1:" + system.port(Standalone.Service.QUERY_API);
-            upload(gateway, id, env.get("UPLOAD_API_KEY"), text(2_000, new Random(1)));
+            upload(gateway, id, env.get("UPLOAD_API_KEY"), text(2_000, new Random(1)), "handbook.txt");
             String adminKey = env.get("ADMIN_API_KEY");
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> indexed(gateway, id, adminKey));
             chatOverhead(gateway, query, id, env.get("CHAT_API_KEY"), system.internalSecret());
@@ -118,9 +118,12 @@ public final class GatewayBenchmark {
                 percentile(viaGateway, 50) / 1e6, percentile(direct, 50) / 1e6, overhead, viaGateway.size());
     }
 
+    private static final Duration WARM_UP = Duration.ofSeconds(40);
+
     /**
-     * Each client sends its uploads back to back; the first round warms the gateway up (the JIT
-     * compiles the multipart, detection and staging paths) and is not measured. Files are made
+     * Each client sends its uploads back to back; rounds for {@link #WARM_UP} first bring the
+     * gateway to its steady state (the JIT compiles the multipart, detection and staging paths) and
+     * are not measured. Files are made
      * before the clock starts, so the clients' own work stays out of the figures.
      */
     private static void uploadLatency(String gateway, String tenant, String key, int clients, int perClient) throws Exception {
@@ -129,7 +132,10 @@ public final class GatewayBenchmark {
         for (int i = 0; i < 16; i++) {
             files.add(text(100 * 1024, random));
         }
-        uploadRound(gateway, tenant, key, clients, perClient * 3, files); // warm-up
+        // warm-up: the five services share this JVM, and its JIT keeps compiling for well over ten seconds
+        for (long until = System.nanoTime() + WARM_UP.toNanos(); System.nanoTime() < until; ) {
+            uploadRound(gateway, tenant, key, clients, perClient, files);
+        }
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         double seconds = uploadRound(gateway, tenant, key, clients, perClient, files, latencies);
         System.out.printf("upload accept, 100 KB files, %d concurrent clients (workers paused): p50 %.1f ms, p99 %.1f ms (n=%d, %.0f uploads/s)%n",
@@ -184,7 +190,11 @@ public final class GatewayBenchmark {
 
     private static final java.util.concurrent.atomic.AtomicLong UPLOADS = new java.util.concurrent.atomic.AtomicLong();
 
-    /** A copy of {@code template} whose last bytes are {@code n}: every upload is new bytes, never a duplicate. */
+    /**
+     * A copy of {@code template} whose last bytes are {@code n}: every upload is new bytes under a
+     * new name (bench-n.txt), never a duplicate nor a new version of an earlier one (versions of one
+     * name are recorded one after another, by design).
+     */
     private static byte[] unique(byte[] template, long n) {
         byte[] file = template.clone();
         byte[] stamp = (" upload " + n + ".").getBytes(StandardCharsets.UTF_8);
@@ -202,9 +212,10 @@ public final class GatewayBenchmark {
             int client = c;
             done.add(pool.submit(() -> {
                 for (int i = 0; i < perClient; i++) {
-                    byte[] file = unique(files.get((client + i) % files.size()), UPLOADS.incrementAndGet());
+                    long n = UPLOADS.incrementAndGet();
+                    byte[] file = unique(files.get((client + i) % files.size()), n);
                     long t0 = System.nanoTime();
-                    int status = upload(gateway, tenant, key, file);
+                    int status = upload(gateway, tenant, key, file, "bench-" + n + ".txt");
                     latencies.add(System.nanoTime() - t0);
                     if (status != 202) {
                         throw new IllegalStateException("upload answered " + status);
@@ -292,10 +303,10 @@ public final class GatewayBenchmark {
         }
     }
 
-    private static int upload(String gateway, String tenant, String key, byte[] content) throws Exception {
+    private static int upload(String gateway, String tenant, String key, byte[] content, String filename) throws Exception {
         String boundary = "----bench" + System.nanoTime();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.txt\"\r\n"
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename + "\"\r\n"
                 + "Content-Type: text/plain\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
