@@ -115,6 +115,46 @@ class TwoTenantsEndToEndIT {
     }
 
     @Test
+    void debugRagListsTheTenantsDocumentsAndEveryCandidateWithItsRanksBehindTheAdminKey() {
+        GatewayClient.Reply documents = gateway.get("/debug-rag?tenant=" + acme.id(), acme.adminKey());
+        assertThat(documents.status()).isEqualTo(200);
+        JsonNode listed = documents.body().path("documents");
+        assertThat(listed.findValuesAsString("filename")).contains("handbook.md").doesNotContain("zebra-facts.txt");
+        for (JsonNode document : listed) {
+            if (document.path("filename").asString().equals("handbook.md")) {
+                assertThat(document.path("status").asString()).isEqualTo("indexed");
+            }
+        }
+        assertThat(documents.body().path("counts").path("indexed").asInt()).isPositive();
+
+        GatewayClient.Reply search = gateway.get("/debug-rag?tenant=" + acme.id() + "&query="
+                + java.net.URLEncoder.encode("How many vacation days + sick days?", java.nio.charset.StandardCharsets.UTF_8),
+                acme.adminKey());
+        assertThat(search.status()).isEqualTo(200);
+        assertThat(search.text("query")).isEqualTo("How many vacation days + sick days?");
+        JsonNode candidates = search.body().path("candidates");
+        assertThat(candidates.size()).isPositive();
+        assertThat(candidates.findValuesAsString("filename")).doesNotContain("zebra-facts.txt");
+        JsonNode first = candidates.get(0);
+        assertThat(first.path("filename").asString()).isEqualTo("handbook.md");
+        assertThat(first.path("rank").asInt()).isEqualTo(1);
+        assertThat(first.path("vector_rank").asInt()).isPositive();
+        assertThat(first.path("keyword_rank").asInt()).as("'vacation' is in the handbook").isPositive();
+        assertThat(first.path("excerpt").asString()).isNotBlank();
+        for (int i = 1; i < candidates.size(); i++) {
+            assertThat(candidates.get(i).path("combined_score").asDouble())
+                    .isLessThanOrEqualTo(candidates.get(i - 1).path("combined_score").asDouble());
+        }
+        assertThat(search.body().path("embedding").path("model").asString()).isNotBlank();
+
+        assertThat(gateway.get("/debug-rag?tenant=" + acme.id()).status()).isEqualTo(401);
+        assertThat(gateway.get("/debug-rag?tenant=" + acme.id(), acme.chatKey()).status()).isEqualTo(401);
+        assertThat(gateway.get("/debug-rag?tenant=" + acme.id(), safari.adminKey()).status()).isEqualTo(401);
+        GatewayClient.Reply safariSearch = gateway.get("/debug-rag?tenant=" + safari.id() + "&query=vacation", safari.adminKey());
+        assertThat(safariSearch.body().path("candidates").findValuesAsString("filename")).doesNotContain("handbook.md");
+    }
+
+    @Test
     void missingTenantIsBadRequestAndUnknownTenantIsNotFound() {
         GatewayClient.Reply missing = gateway.chat(null, "{\"session_id\": \"s\", \"message\": \"hi\"}");
         GatewayClient.Reply unknown = gateway.chat("no-such-tenant", null, "s", "hi");

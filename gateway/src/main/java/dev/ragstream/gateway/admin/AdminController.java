@@ -7,6 +7,7 @@ import dev.ragstream.platform.tenant.Tenant;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -20,6 +21,7 @@ import org.springframework.web.util.UriUtils;
  * {@code /admin/**}: tenant from the query {@code tenant} or the {@code X-Tenant-ID} header (the
  * body belongs to the resource), {@code X-API-Key} = the tenant's ADMIN_API_KEY. The normalised
  * path is forwarded, never the raw one, so encoded dots or slashes cannot reach another route.
+ * {@code GET /debug-rag}: the same key, answered by the query API.
  * {@code GET /admin-dashboard?tenant=<id>}: the tenant's dashboard page for a browser, behind HTTP
  * Basic with the tenant's ADMIN_USERNAME/ADMIN_PASSWORD, served with a strict content policy.
  */
@@ -29,11 +31,28 @@ class AdminController {
     private final TenantResolver tenants;
     private final ServiceProxy proxy;
     private final URI tenantAdmin;
+    private final URI debugRag;
 
     AdminController(TenantResolver tenants, ServiceProxy proxy, GatewayProperties gateway) {
         this.tenants = tenants;
         this.proxy = proxy;
         this.tenantAdmin = gateway.tenantAdmin();
+        this.debugRag = gateway.queryApi().resolve("/internal/debug-rag");
+    }
+
+    /**
+     * {@code GET /debug-rag?tenant=<id>[&query=…]} (the seed's {@code debug-rag.php}), behind the
+     * tenant's admin key: answered by the query API, which is passed the query and nothing else.
+     */
+    @GetMapping("/debug-rag")
+    ResponseEntity<byte[]> debugRag(HttpServletRequest request) {
+        Tenant tenant = tenants.resolve(request, null);
+        tenants.requireEnabled(tenant, "admin");
+        tenants.requireKey(request, tenant.adminApiKey());
+        String query = request.getParameter("query");
+        URI target = query == null ? debugRag
+                : URI.create(debugRag + "?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+        return proxy.forward(HttpMethod.GET, target, tenant, null, null);
     }
 
     @RequestMapping({"/admin", "/admin/**"})

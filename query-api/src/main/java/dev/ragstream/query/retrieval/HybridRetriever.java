@@ -52,6 +52,17 @@ public class HybridRetriever {
      * @throws EmbeddingException when the question cannot be embedded (provider down, refusing, or misconfigured)
      */
     public List<Passage> retrieve(Tenant tenant, String question) throws SQLException {
+        List<Passage> ranked = candidates(tenant, question).passages();
+        return ranked.subList(0, Math.min(properties.topK(), ranked.size()));
+    }
+
+    /**
+     * Every candidate of both lists for {@code question}, in the fused order, with the generation
+     * (model) that searched.
+     * @throws SQLException when the tenant's database fails
+     * @throws EmbeddingException when the question cannot be embedded (provider down, refusing, or misconfigured)
+     */
+    public Candidates candidates(Tenant tenant, String question) throws SQLException {
         Generation generation = dataSources.inTransaction(tenant, c -> IndexGenerations.active(c)
                 .orElseThrow(() -> new SQLException("the tenant's ragdb has no active embedding generation")));
         EmbeddingModel model;
@@ -61,7 +72,7 @@ public class HybridRetriever {
             throw new EmbeddingException("the tenant's embedding settings are invalid: " + e.getMessage(), false, null, e);
         }
         String vector = PgVectorLiteral.of(model.embedAll(List.of(question)).get(0));
-        return dataSources.inTransaction(tenant, c -> {
+        return new Candidates(generation, dataSources.inTransaction(tenant, c -> {
             try (Statement st = c.createStatement()) {
                 st.execute("SET LOCAL hnsw.ef_search = " + properties.efSearch());
                 st.execute("SET LOCAL hnsw.iterative_scan = relaxed_order");
@@ -70,7 +81,11 @@ public class HybridRetriever {
             nearest(c, generation, vector, hits);
             keyword(c, generation, TextSearchLanguage.of(tenant), question, vector, hits);
             return fuse(hits);
-        });
+        }));
+    }
+
+    /** The candidates of one question, best first, and the generation whose vectors were searched. */
+    public record Candidates(Generation generation, List<Passage> passages) {
     }
 
     /**
@@ -139,17 +154,17 @@ public class HybridRetriever {
         }
     }
 
-    private List<Passage> fuse(Map<String, Hit> hits) {
+    private static List<Passage> fuse(Map<String, Hit> hits) {
         double best = 2.0 / (RRF_K + 1);
         List<Passage> fused = new ArrayList<>();
         for (Hit h : hits.values()) {
             double rrf = (h.vectorRank > 0 ? 1.0 / (RRF_K + h.vectorRank) : 0) + (h.keywordRank > 0 ? 1.0 / (RRF_K + h.keywordRank) : 0);
             fused.add(new Passage(h.documentId, h.filename, h.chunkIndex, h.text, h.headingPath,
-                    round(h.similarity), round(h.keywordScore), round(rrf / best)));
+                    round(h.similarity), round(h.keywordScore), round(rrf / best), h.vectorRank, h.keywordRank));
         }
         fused.sort(Comparator.comparingDouble(Passage::combinedScore).reversed()
                 .thenComparing(Comparator.comparingDouble(Passage::similarity).reversed()));
-        return fused.subList(0, Math.min(properties.topK(), fused.size()));
+        return fused;
     }
 
     private static Hit hit(ResultSet rs, Map<String, Hit> hits) throws SQLException {

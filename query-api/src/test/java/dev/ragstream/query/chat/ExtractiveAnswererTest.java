@@ -12,7 +12,7 @@ class ExtractiveAnswererTest {
     private final ExtractiveAnswerer answerer = new ExtractiveAnswerer();
 
     private static Passage passage(String text, double similarity) {
-        return new Passage(UUID.randomUUID(), "doc.md", 0, text, null, similarity, 0, similarity);
+        return new Passage(UUID.randomUUID(), "doc.md", 0, text, null, similarity, 0, similarity, 1, 0);
     }
 
     @Test
