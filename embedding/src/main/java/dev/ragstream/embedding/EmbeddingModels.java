@@ -9,13 +9,14 @@ import java.util.function.Function;
 
 /**
  * The embedding model for each tenant's {@link EmbeddingSettings}: the shared local model for
- * {@value EmbeddingSettings#LOCAL}, otherwise one {@link OpenAiEmbeddingModel} per distinct
+ * {@value EmbeddingSettings#LOCAL} (its int8 variant, when a tenant chooses it, loaded on first
+ * use), otherwise one {@link OpenAiEmbeddingModel} per distinct
  * settings value, made on first use and kept. Tenants with equal settings share a model and its
  * circuit breaker; a tenant with its own API key has its own. The remote models share one HTTP
  * client.
  *
  * <p>Thread-safe. Owns the models it made and closes them in {@link #close()}; the local model
- * belongs to the caller and stays open.
+ * passed in belongs to the caller and stays open.
  */
 public final class EmbeddingModels implements AutoCloseable {
 
@@ -23,6 +24,8 @@ public final class EmbeddingModels implements AutoCloseable {
     private final Function<EmbeddingSettings, OpenAiEmbeddingOptions> options;
     private final HttpClient client = OpenAiEmbeddingModel.newHttpClient();
     private final Map<EmbeddingSettings, OpenAiEmbeddingModel> remote = new ConcurrentHashMap<>();
+    /** Local variants other than the one passed in, by model name. */
+    private final Map<String, MiniLmEmbeddingModel> variants = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** Remote models get the {@linkplain OpenAiEmbeddingOptions#defaultsFor default options} of their provider. */
@@ -42,19 +45,17 @@ public final class EmbeddingModels implements AutoCloseable {
     /**
      * The model for {@code settings}; the same instance for equal settings.
      *
-     * @throws IllegalArgumentException if {@code settings} ask the local provider for a model other than the local one
-     * @throws IllegalStateException    if this factory is closed
+     * @throws IllegalStateException if this factory is closed
+     * @throws EmbeddingException    if a local variant cannot be loaded
      */
     public EmbeddingModel forSettings(EmbeddingSettings settings) {
         if (closed) {
             throw new IllegalStateException("EmbeddingModels is closed");
         }
         if (EmbeddingSettings.LOCAL.equals(settings.provider())) {
-            if (settings.model() != null && !settings.model().equals(local.name())) {
-                throw new IllegalArgumentException("The " + EmbeddingSettings.LOCAL + " provider offers "
-                        + local.name() + ", not " + settings.model());
-            }
-            return local;
+            String name = settings.modelName();
+            return name.equals(local.name()) ? local
+                    : variants.computeIfAbsent(name, n -> MiniLmEmbeddingModel.load(MiniLmEmbeddingModel.Variant.named(n)));
         }
         return remote.computeIfAbsent(settings, key -> new OpenAiEmbeddingModel(
                 key, options.apply(key), client, Sleeper.THREAD, Clock.systemUTC()));
@@ -66,5 +67,7 @@ public final class EmbeddingModels implements AutoCloseable {
         closed = true;
         remote.values().forEach(OpenAiEmbeddingModel::close);
         remote.clear();
+        variants.values().forEach(MiniLmEmbeddingModel::close);
+        variants.clear();
     }
 }

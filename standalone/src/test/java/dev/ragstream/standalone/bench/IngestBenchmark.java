@@ -196,7 +196,7 @@ public final class IngestBenchmark {
     }
 
     /** @param settings more .env lines */
-    private static Map<String, String> tenant(Path home, String prefix, String chatDb, String chatApp, String settings)
+    static Map<String, String> tenant(Path home, String prefix, String chatDb, String chatApp, String settings)
             throws Exception {
         String id = prefix + "-" + Long.toString(System.nanoTime(), 36);
         if (TenantCli.run("--tenants-dir=" + home.resolve("tenants"), "create", id, "--admin-db-name=" + chatDb,
@@ -255,7 +255,7 @@ public final class IngestBenchmark {
     }
 
     /** Until {@code expected} documents of the tenant are indexed; fails at once when one failed. */
-    private static void awaitIndexed(Map<String, String> tenant, int expected, Duration atMost) {
+    static void awaitIndexed(Map<String, String> tenant, int expected, Duration atMost) {
         org.awaitility.Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> {
             String[] counts = query(tenant, "SELECT count(*) FILTER (WHERE status = 'indexed') || ':'"
                     + " || count(*) FILTER (WHERE status = 'failed') FROM documents").get(0).split(":");
@@ -303,7 +303,7 @@ public final class IngestBenchmark {
         return Double.parseDouble(m.group(1));
     }
 
-    private static List<String> query(Map<String, String> tenant, String sql) throws SQLException {
+    static List<String> query(Map<String, String> tenant, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + tenant.get("DB_NAME"), "postgres", "");
              ResultSet rs = c.createStatement().executeQuery(sql)) {
             List<String> rows = new ArrayList<>();
