@@ -17,6 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * @param minSimilarity    relevance gate: below this cosine similarity a passage is not context
  * @param efSearch         HNSW search breadth
  * @param maxMessageLength longest accepted chat message, in characters
+ * @param keywordWeight    the keyword list's weight in the rank fusion (the vector list's is 1)
+ * @param llmTimeout       how long one call of a tenant's language model may take, streaming included
+ * @param llmMaxTokens     the longest answer asked of a language model, in tokens
+ * @param llmRetries       further attempts after a 429, 5xx or timeout, before the first token only
  */
 @Validated
 @ConfigurationProperties("ragstream.query")
@@ -25,5 +29,9 @@ public record QueryProperties(@DefaultValue("5") @Min(1) @Max(50) int topK,
                               @DefaultValue("1000") @Min(10) int keywordCandidates,
                               @DefaultValue("0.35") @DecimalMin("0") @DecimalMax("1") double minSimilarity,
                               @DefaultValue("100") @Min(10) @Max(1000) int efSearch,
-                              @DefaultValue("10000") @Min(1) int maxMessageLength) {
+                              @DefaultValue("10000") @Min(1) int maxMessageLength,
+                              @DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1") double keywordWeight,
+                              @DefaultValue("60s") java.time.Duration llmTimeout,
+                              @DefaultValue("1024") @Min(16) int llmMaxTokens,
+                              @DefaultValue("2") @Min(0) @Max(5) int llmRetries) {
 }

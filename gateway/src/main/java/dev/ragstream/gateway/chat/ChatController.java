@@ -6,7 +6,10 @@ import dev.ragstream.gateway.tenancy.TenantResolver;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -32,8 +35,13 @@ class ChatController {
         this.queryApi = gateway.queryApi().resolve("/internal/chat");
     }
 
+    /**
+     * The answer as one JSON object, or as server-sent events when the client asks for
+     * {@code text/event-stream} or sends {@code "stream": true} (see the query API's chat).
+     */
     @PostMapping(path = "/chat", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<byte[]> chat(HttpServletRequest request, @RequestBody byte[] body) {
+    ResponseEntity<byte[]> chat(HttpServletRequest request, HttpServletResponse response, @RequestBody byte[] body)
+            throws IOException {
         if (!(parse(body) instanceof ObjectNode json)) {
             throw ApiException.badRequest("invalid-body", "Request body must be a JSON object");
         }
@@ -47,6 +55,11 @@ class ChatController {
             tenants.requireKey(request, tenant.chatApiKey());
         }
         // the body goes on as the client sent it: the query API takes the tenant from the gateway's header
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        if (json.path("stream").asBoolean(false) || (accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE))) {
+            proxy.stream(queryApi, tenant, body, response);
+            return null;
+        }
         return proxy.forward(HttpMethod.POST, queryApi, tenant, MediaType.APPLICATION_JSON, body);
     }
 

@@ -5,7 +5,10 @@ import dev.ragstream.platform.PlatformProperties;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.platform.web.InternalRequestFilter;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,12 +52,7 @@ public class ServiceProxy {
      * @throws ApiException 503 when the service cannot be reached or does not answer in time
      */
     public ResponseEntity<byte[]> forward(HttpMethod method, URI target, Tenant tenant, MediaType contentType, byte[] body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout)
-                .header(InternalRequestFilter.SECRET_HEADER, internalSecret)
-                .header("X-Correlation-ID", UUID.randomUUID().toString());
-        if (tenant != null) {
-            request.header(InternalRequestFilter.TENANT_HEADER, tenant.id().value());
-        }
+        HttpRequest.Builder request = request(target, tenant).timeout(timeout);
         if (body != null && body.length > 0) {
             request.header(HttpHeaders.CONTENT_TYPE, (contentType == null ? MediaType.APPLICATION_JSON : contentType).toString())
                     .method(method.name(), HttpRequest.BodyPublishers.ofByteArray(body));
@@ -74,5 +72,56 @@ public class ServiceProxy {
         HttpHeaders headers = new HttpHeaders();
         PASSED_BACK.forEach(name -> response.headers().firstValue(name).ifPresent(value -> headers.set(name, value)));
         return ResponseEntity.status(response.statusCode()).headers(headers).body(response.body());
+    }
+
+    /**
+     * {@link #forward} for an answer streamed as server-sent events: asks for
+     * {@code text/event-stream} and copies what arrives to {@code out} as it arrives, flushing each
+     * read, so the client sees every event when the service sends it. An answer that is no stream
+     * (an error before the first event) is copied whole.
+     * @throws ApiException 503 when the service cannot be reached before it answered
+     */
+    public void stream(URI target, Tenant tenant, byte[] body, HttpServletResponse out) throws IOException {
+        HttpRequest request = request(target, tenant).timeout(timeout).header(HttpHeaders.ACCEPT, "text/event-stream")
+                .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            log.error("Internal service {} unreachable: {}", target.getHost() + ":" + target.getPort(), e.toString());
+            throw ApiException.unavailable("service-unavailable", "The service is unavailable; please retry");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("service-unavailable", "The service is unavailable; please retry");
+        }
+        out.setStatus(response.statusCode());
+        PASSED_BACK.forEach(name -> response.headers().firstValue(name).ifPresent(value -> out.setHeader(name, value)));
+        boolean events = response.headers().firstValue(HttpHeaders.CONTENT_TYPE).orElse("").startsWith("text/event-stream");
+        if (events) {
+            out.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+            out.setHeader("X-Accel-Buffering", "no");
+        }
+        try (InputStream in = response.body()) {
+            OutputStream sink = out.getOutputStream();
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sink.write(buffer, 0, n);
+                if (events) {
+                    sink.flush();
+                }
+            }
+            sink.flush();
+        }
+    }
+
+    private HttpRequest.Builder request(URI target, Tenant tenant) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
+                .header(InternalRequestFilter.SECRET_HEADER, internalSecret)
+                .header("X-Correlation-ID", UUID.randomUUID().toString());
+        if (tenant != null) {
+            request.header(InternalRequestFilter.TENANT_HEADER, tenant.id().value());
+        }
+        return request;
     }
 }

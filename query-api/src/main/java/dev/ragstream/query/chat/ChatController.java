@@ -7,25 +7,38 @@ import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.platform.web.InternalRequestFilter;
 import dev.ragstream.query.QueryProperties;
+import dev.ragstream.query.llm.LlmChat;
+import dev.ragstream.query.llm.LlmRefusedException;
+import dev.ragstream.query.llm.LlmSettings;
+import dev.ragstream.query.llm.LlmUnavailableException;
 import dev.ragstream.query.retrieval.HybridRetriever;
 import dev.ragstream.query.retrieval.Passage;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /internal/chat}: the seed's chat contract for a tenant the gateway already
  * authenticated (its id arrives in {@code X-Tenant-ID}, trusted only behind the internal secret).
+ * The answer comes from the tenant's language model, grounded in the retrieved passages, or — when
+ * it has none — is extractive. With {@code "stream": true} or {@code Accept: text/event-stream} it
+ * is streamed as server-sent events (see {@link ChatReply}).
  */
 @RestController
 class ChatController {
@@ -35,27 +48,141 @@ class ChatController {
 
     private final TenantRegistry tenants;
     private final HybridRetriever retriever;
-    private final ExtractiveAnswerer answerer;
+    private final ExtractiveAnswerer extractive;
+    private final LlmChat llm;
+    private final Prompts prompts;
+    private final AnswerLinks links;
     private final ChatHistory history;
     private final QueryProperties properties;
     private final TenantMetrics metrics;
+    private final JsonMapper json;
 
-    ChatController(TenantRegistry tenants, HybridRetriever retriever, ExtractiveAnswerer answerer, ChatHistory history,
-                   QueryProperties properties, TenantMetrics metrics) {
+    ChatController(TenantRegistry tenants, HybridRetriever retriever, ExtractiveAnswerer extractive, LlmChat llm,
+                   Prompts prompts, AnswerLinks links, ChatHistory history, QueryProperties properties,
+                   TenantMetrics metrics, JsonMapper json) {
         this.tenants = tenants;
         this.retriever = retriever;
-        this.answerer = answerer;
+        this.extractive = extractive;
+        this.llm = llm;
+        this.prompts = prompts;
+        this.links = links;
         this.history = history;
         this.properties = properties;
         this.metrics = metrics;
+        this.json = json;
     }
 
     @PostMapping("/internal/chat")
-    Map<String, Object> chat(@RequestHeader(InternalRequestFilter.TENANT_HEADER) String tenantId, @RequestBody JsonNode body) {
+    void chat(@RequestHeader(InternalRequestFilter.TENANT_HEADER) String tenantId,
+              @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+              @RequestBody JsonNode body, HttpServletResponse response) throws IOException {
         long started = System.nanoTime();
         Tenant tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant-not-found", "Tenant not found"));
         String sessionId = text(body, "session_id");
         String message = text(body, "message");
+        validate(sessionId, message);
+        boolean stream = body.path("stream").asBoolean(false) || (accept != null && accept.contains("text/event-stream"));
+        Optional<LlmSettings> model = llmSettings(tenant);
+        List<Passage> relevant = relevant(tenant, message);
+        ChatReply reply = stream ? ChatReply.events(response, json) : ChatReply.json(response, json);
+        List<Map<String, Object>> sources = relevant.stream().map(ChatController::source).toList();
+        reply.sources(sources);
+        try {
+            if (relevant.isEmpty() || model.isEmpty()) {
+                String answer = relevant.isEmpty() ? NO_CONTEXT : extractive.answer(message, relevant);
+                String provider = relevant.isEmpty() ? null : ExtractiveAnswerer.PROVIDER;
+                reply.token(answer);
+                record(tenant, new ChatHistory.Exchange(sessionId, message, answer, sources, provider, null, 0, 0,
+                        millisSince(started), true));
+                reply.done(done(answer, sources, provider));
+                return;
+            }
+            answer(tenant, model.get(), sessionId, message, relevant, sources, reply, started);
+        } catch (ApiException e) {
+            reply.fail(e);
+        }
+    }
+
+    /** The language model's answer, passed on as it arrives with foreign links taken out. */
+    private void answer(Tenant tenant, LlmSettings model, String sessionId, String message, List<Passage> relevant,
+                        List<Map<String, Object>> sources, ChatReply reply, long started) {
+        Set<String> origins;
+        try {
+            origins = links.origins(tenant);
+        } catch (SQLException e) {
+            throw databaseUnavailable(tenant, e);
+        }
+        AnswerLinks.Guard guard = new AnswerLinks.Guard(origins);
+        try {
+            LlmChat.Completion completion = llm.chat(model, prompts.system(tenant), Prompts.user(relevant, message),
+                    piece -> reply.token(guard.accept(piece)));
+            reply.token(guard.finish());
+            String answer = AnswerLinks.clean(completion.text(), origins);
+            metrics.add("chat.tokens", tenant.id().value(), completion.inputTokens(), "kind", "input", "provider", model.provider());
+            metrics.add("chat.tokens", tenant.id().value(), completion.outputTokens(), "kind", "output", "provider", model.provider());
+            record(tenant, new ChatHistory.Exchange(sessionId, message, answer, sources, model.provider(), model.model(),
+                    completion.inputTokens(), completion.outputTokens(), millisSince(started), true));
+            reply.done(done(answer, sources, model.provider()));
+        } catch (LlmUnavailableException e) {
+            log.warn("Tenant {}: language model unavailable: {}", tenant.id(), e.getMessage());
+            metrics.count("chat.llm.failures", tenant.id().value(), "provider", model.provider(), "kind", "unavailable");
+            if (!e.partial().isEmpty()) { // kept for the record, never as a whole answer
+                record(tenant, new ChatHistory.Exchange(sessionId, message, AnswerLinks.clean(e.partial(), origins), sources,
+                        model.provider(), model.model(), 0, 0, millisSince(started), false));
+            }
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "llm-unavailable",
+                    "The language model is unavailable; please retry", (int) Math.max(1, e.retryAfter().toSeconds()));
+        } catch (LlmRefusedException e) {
+            log.error("Tenant {}: the language model refused the request: {}", tenant.id(), e.getMessage());
+            metrics.count("chat.llm.failures", tenant.id().value(), "provider", model.provider(), "kind", "refused");
+            throw new ApiException(HttpStatus.BAD_GATEWAY, "llm-refused",
+                    "The language model provider refused the request; check the tenant's LLM settings (key and model)");
+        }
+    }
+
+    private List<Passage> relevant(Tenant tenant, String message) {
+        try {
+            return retriever.retrieve(tenant, message).stream().filter(p -> p.similarity() >= properties.minSimilarity()).toList();
+        } catch (SQLException e) {
+            throw databaseUnavailable(tenant, e);
+        } catch (EmbeddingException e) {
+            log.error("Tenant {}: cannot embed the question: {}", tenant.id(), e.getMessage());
+            if (!e.retryable()) {
+                throw new ApiException(HttpStatus.BAD_GATEWAY, "embedding-failed",
+                        "The embedding provider refused the question, or the tenant's embedding settings are invalid");
+            }
+            int seconds = e.retryAfter() == null ? 5 : (int) Math.max(1, Math.min(300, e.retryAfter().toSeconds()));
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "embedding-unavailable",
+                    "The embedding provider is unavailable; please retry", seconds);
+        }
+    }
+
+    private static Optional<LlmSettings> llmSettings(Tenant tenant) {
+        try {
+            return LlmSettings.of(tenant);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_GATEWAY, "llm-misconfigured", "The tenant's LLM settings are invalid: "
+                    + e.getMessage());
+        }
+    }
+
+    private void record(Tenant tenant, ChatHistory.Exchange exchange) {
+        try {
+            history.record(tenant, exchange);
+        } catch (SQLException e) {
+            throw databaseUnavailable(tenant, e);
+        }
+        metrics.count("chat.requests", tenant.id().value(), "provider", String.valueOf(exchange.provider()),
+                "complete", String.valueOf(exchange.complete()));
+        metrics.time("chat.duration", tenant.id().value(), Duration.ofMillis(exchange.latencyMs()));
+    }
+
+    private static ApiException databaseUnavailable(Tenant tenant, SQLException e) {
+        log.error("Tenant {}: chat failed on the database: SQL state {}", tenant.id(), e.getSQLState());
+        return ApiException.databaseUnavailable();
+    }
+
+    private void validate(String sessionId, String message) {
         if (sessionId == null) {
             throw ApiException.badRequest("missing-session-id", "Missing session_id");
         }
@@ -69,47 +196,17 @@ class ChatController {
             throw ApiException.badRequest("message-too-long",
                     "Message too long (maximum " + properties.maxMessageLength() + " characters)");
         }
-        try {
-            List<Passage> relevant = retriever.retrieve(tenant, message).stream()
-                    .filter(p -> p.similarity() >= properties.minSimilarity()).toList();
-            Map<String, Object> reply = relevant.isEmpty() ? noContext() : answer(message, relevant);
-            long latencyMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> sources = (List<Map<String, Object>>) reply.get("sources");
-            history.record(tenant, sessionId, message, (String) reply.get("response"), sources,
-                    (String) reply.get("llm_provider"), latencyMs);
-            metrics.count("chat.requests", tenant.id().value(), "context", String.valueOf(reply.get("context_used")));
-            metrics.time("chat.duration", tenant.id().value(), Duration.ofMillis(latencyMs));
-            return reply;
-        } catch (SQLException e) {
-            log.error("Tenant {}: chat failed on the database: SQL state {}", tenant.id(), e.getSQLState());
-            throw ApiException.databaseUnavailable();
-        } catch (EmbeddingException e) {
-            log.error("Tenant {}: cannot embed the question: {}", tenant.id(), e.getMessage());
-            if (!e.retryable()) {
-                throw new ApiException(HttpStatus.BAD_GATEWAY, "embedding-failed",
-                        "The embedding provider refused the question, or the tenant's embedding settings are invalid");
-            }
-            int seconds = e.retryAfter() == null ? 5 : (int) Math.max(1, Math.min(300, e.retryAfter().toSeconds()));
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "embedding-unavailable",
-                    "The embedding provider is unavailable; please retry", seconds);
+    }
+
+    /** The seed's answer shape. */
+    private static Map<String, Object> done(String answer, List<Map<String, Object>> sources, String provider) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("response", answer);
+        reply.put("sources", sources);
+        reply.put("context_used", provider != null);
+        if (provider != null) {
+            reply.put("llm_provider", provider);
         }
-    }
-
-    private Map<String, Object> answer(String message, List<Passage> passages) {
-        Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("response", answerer.answer(message, passages));
-        reply.put("sources", passages.stream().map(ChatController::source).toList());
-        reply.put("context_used", true);
-        reply.put("llm_provider", ExtractiveAnswerer.PROVIDER);
-        return reply;
-    }
-
-    private static Map<String, Object> noContext() {
-        Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("response", NO_CONTEXT);
-        reply.put("sources", List.of());
-        reply.put("context_used", false);
         return reply;
     }
 
@@ -123,6 +220,10 @@ class ChatController {
         source.put("document_id", p.documentId().toString());
         source.put("heading_path", p.headingPath());
         return source;
+    }
+
+    private static long millisSince(long started) {
+        return Duration.ofNanos(System.nanoTime() - started).toMillis();
     }
 
     private static String text(JsonNode body, String field) {

@@ -4,6 +4,7 @@ import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -13,6 +14,15 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class ChatHistory {
 
+    /**
+     * One question and its answer.
+     * @param model    the language model that answered, null for extractive or no-context answers
+     * @param complete false when the answer was cut off (the provider failed mid-answer): never shown as whole
+     */
+    record Exchange(String sessionId, String question, String answer, List<Map<String, Object>> sources, String provider,
+                    String model, int promptTokens, int completionTokens, long latencyMs, boolean complete) {
+    }
+
     private final TenantDataSources dataSources;
     private final JsonMapper json;
 
@@ -21,29 +31,42 @@ class ChatHistory {
         this.json = json;
     }
 
-    /** Records one exchange (question and answer) in one transaction. */
-    void record(Tenant tenant, String sessionId, String question, String answer, List<Map<String, Object>> sources,
-                String provider, long latencyMs) throws SQLException {
+    /** Records one exchange in one transaction. */
+    void record(Tenant tenant, Exchange exchange) throws SQLException {
         dataSources.inTransaction(tenant, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO chat_sessions (id) VALUES (?)
+                    INSERT INTO chat_sessions (id, message_count) VALUES (?, 2)
                     ON CONFLICT (id) DO UPDATE SET last_active_at = now(), message_count = chat_sessions.message_count + 2""")) {
-                ps.setString(1, sessionId);
+                ps.setString(1, exchange.sessionId());
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO chat_messages (session_id, role, content, sources, provider, latency_ms)
-                    VALUES (?, 'user', ?, '[]', NULL, NULL), (?, 'assistant', ?, ?::jsonb, ?, ?)""")) {
-                ps.setString(1, sessionId);
-                ps.setString(2, question);
-                ps.setString(3, sessionId);
-                ps.setString(4, answer);
-                ps.setString(5, json.writeValueAsString(sources));
-                ps.setString(6, provider);
-                ps.setLong(7, latencyMs);
+                    INSERT INTO chat_messages (session_id, role, content, sources, provider, model, prompt_tokens,
+                                               completion_tokens, latency_ms, complete)
+                    VALUES (?, 'user', ?, '[]', NULL, NULL, NULL, NULL, NULL, true),
+                           (?, 'assistant', ?, ?::jsonb, ?, ?, ?, ?, ?, ?)""")) {
+                ps.setString(1, exchange.sessionId());
+                ps.setString(2, exchange.question());
+                ps.setString(3, exchange.sessionId());
+                ps.setString(4, exchange.answer());
+                ps.setString(5, json.writeValueAsString(exchange.sources()));
+                ps.setString(6, exchange.provider());
+                ps.setString(7, exchange.model());
+                setTokens(ps, 8, exchange.promptTokens());
+                setTokens(ps, 9, exchange.completionTokens());
+                ps.setLong(10, exchange.latencyMs());
+                ps.setBoolean(11, exchange.complete());
                 ps.executeUpdate();
             }
             return null;
         });
+    }
+
+    private static void setTokens(PreparedStatement ps, int index, int tokens) throws SQLException {
+        if (tokens > 0) {
+            ps.setInt(index, tokens);
+        } else {
+            ps.setNull(index, Types.INTEGER);
+        }
     }
 }
