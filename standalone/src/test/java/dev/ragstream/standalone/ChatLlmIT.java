@@ -52,6 +52,7 @@ class ChatLlmIT {
     static TestTenants.Created claude;
     static TestTenants.Created flaky;
     static TestTenants.Created bogus;
+    static TestTenants.Created limited;
     static Standalone system;
     static GatewayClient gateway;
 
@@ -67,6 +68,7 @@ class ChatLlmIT {
         flaky = tenants.rewrite(tenants.create("llm-flaky"), Map.of("LLM_PROVIDER", "openai-compatible",
                 "LLM_BASE_URL", down.openAiBaseUrl(), "LLM_MODEL", "local-model"));
         bogus = tenants.rewrite(tenants.create("llm-bogus"), Map.of("LLM_PROVIDER", "bogus"));
+        limited = tenants.rewrite(tenants.create("llm-limited"), Map.of("MAX_CONVERSATION_MESSAGES", "2"));
         system = Standalone.start(tenants.settings(home.resolve("data")));
         gateway = new GatewayClient(system.gatewayUrl());
         for (TestTenants.Created tenant : List.of(openAi, claude, flaky)) {
@@ -183,7 +185,7 @@ class ChatLlmIT {
 
         down.clearRequests();
         down.answerNext(3, LlmReply.error(503, "Overloaded"));
-        GatewayClient.Reply failed = gateway.chat(flaky.id(), flaky.chatKey(), "s-flaky", QUESTION);
+        GatewayClient.Reply failed = gateway.chat(flaky.id(), flaky.chatKey(), "s-flaky-2", QUESTION);
         assertThat(failed.status()).isEqualTo(503);
         assertThat(failed.retryAfter()).isNotNull();
         assertThat(failed.text("error")).isEqualTo("The language model is unavailable; please retry");
@@ -230,10 +232,51 @@ class ChatLlmIT {
         assertThat(whole.text("response")).isEqualTo("27 days [1].  More at our page.");
 
         llm.answerNext(LlmReply.text(injected));
-        List<Event> events = stream(openAi, "s-links", QUESTION);
+        List<Event> events = stream(openAi, "s-links-2", QUESTION);
         String streamed = String.join("", events.stream().filter(e -> e.name().equals("token"))
                 .map(e -> e.data().path("text").asString()).toList());
         assertThat(streamed).isEqualTo("27 days [1].  More at our page.");
+    }
+
+    @Test
+    void aFollowUpIsRewrittenFromTheConversationBeforeRetrievalAndTheEarlierTurnsGoAlong() {
+        llm.answerNext(LlmReply.text("Employees get 27 vacation days a year [1]."));
+        assertThat(gateway.chat(openAi.id(), openAi.chatKey(), "s-follow", QUESTION).status()).isEqualTo(200);
+        llm.clearRequests();
+        llm.answerNext(LlmReply.text("How many vacation days do part-time employees get?"))
+                .answerNext(LlmReply.text("Part-timers get days in proportion to their hours [1]."));
+
+        GatewayClient.Reply followUp = gateway.chat(openAi.id(), openAi.chatKey(), "s-follow", "And part-timers?");
+
+        assertThat(followUp.text("response")).isEqualTo("Part-timers get days in proportion to their hours [1].");
+        assertThat(followUp.body().path("sources").size()).as("found through the rewritten question").isPositive();
+        List<RecordedLlmRequest> asked = llm.requests();
+        assertThat(asked).hasSize(2);
+        assertThat(asked.get(0).systemPrompt()).contains("rewrite the last question");
+        assertThat(asked.get(0).lastUserMessage()).contains("User: " + QUESTION)
+                .contains("Assistant: Employees get 27 vacation days a year [1].").endsWith("Last question: And part-timers?");
+        JsonNode messages = asked.get(1).body().path("messages");
+        assertThat(messages.size()).as("system, the earlier question and answer, the new question").isEqualTo(4);
+        assertThat(messages.get(1).path("content").asString()).isEqualTo(QUESTION);
+        assertThat(asked.get(1).lastUserMessage()).endsWith("Question: And part-timers?");
+    }
+
+    @Test
+    void aConversationAtItsLimitGetsTheSeedsLimitReplyWithoutBeingAnswered() {
+        GatewayClient.Reply first = gateway.chat(limited.id(), limited.chatKey(), "s-limit", QUESTION);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body().has("limit_reached")).isFalse();
+
+        GatewayClient.Reply second = gateway.chat(limited.id(), limited.chatKey(), "s-limit", QUESTION);
+
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.text("response")).isEqualTo("This conversation has reached its maximum length. Click the **+** button"
+                + " in the header to start a new conversation.");
+        assertThat(second.body().path("limit_reached").asBoolean()).isTrue();
+        assertThat(second.body().path("context_used").asBoolean()).isFalse();
+        assertThat(second.body().path("sources").size()).isZero();
+        assertThat(gateway.chat(limited.id(), limited.chatKey(), "s-limit-new", QUESTION).body().has("limit_reached"))
+                .as("a new session starts afresh").isFalse();
     }
 
     private static RecordedLlmRequest single(FakeLlmServer server) {

@@ -8,6 +8,7 @@ import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.platform.web.InternalRequestFilter;
 import dev.ragstream.query.QueryProperties;
 import dev.ragstream.query.llm.LlmChat;
+import dev.ragstream.query.llm.LlmPrices;
 import dev.ragstream.query.llm.LlmRefusedException;
 import dev.ragstream.query.llm.LlmSettings;
 import dev.ragstream.query.llm.LlmUnavailableException;
@@ -44,6 +45,11 @@ import tools.jackson.databind.json.JsonMapper;
 class ChatController {
 
     static final String NO_CONTEXT = "I don't have enough information to answer that question.";
+    static final String LIMIT_REACHED = "This conversation has reached its maximum length. Click the **+** button in the header"
+            + " to start a new conversation.";
+    /** Earlier messages of a session that condense a follow-up question and go along to the model. */
+    static final int RECENT_MESSAGES = 6;
+    static final int DEFAULT_MAX_CONVERSATION_MESSAGES = 50;
     private static final Logger log = LoggerFactory.getLogger(ChatController.class);
 
     private final TenantRegistry tenants;
@@ -51,6 +57,7 @@ class ChatController {
     private final ExtractiveAnswerer extractive;
     private final LlmChat llm;
     private final Prompts prompts;
+    private final FollowUps followUps;
     private final AnswerLinks links;
     private final ChatHistory history;
     private final QueryProperties properties;
@@ -58,13 +65,14 @@ class ChatController {
     private final JsonMapper json;
 
     ChatController(TenantRegistry tenants, HybridRetriever retriever, ExtractiveAnswerer extractive, LlmChat llm,
-                   Prompts prompts, AnswerLinks links, ChatHistory history, QueryProperties properties,
+                   Prompts prompts, FollowUps followUps, AnswerLinks links, ChatHistory history, QueryProperties properties,
                    TenantMetrics metrics, JsonMapper json) {
         this.tenants = tenants;
         this.retriever = retriever;
         this.extractive = extractive;
         this.llm = llm;
         this.prompts = prompts;
+        this.followUps = followUps;
         this.links = links;
         this.history = history;
         this.properties = properties;
@@ -83,8 +91,18 @@ class ChatController {
         validate(sessionId, message);
         boolean stream = body.path("stream").asBoolean(false) || (accept != null && accept.contains("text/event-stream"));
         Optional<LlmSettings> model = llmSettings(tenant);
-        List<Passage> relevant = relevant(tenant, message);
         ChatReply reply = stream ? ChatReply.events(response, json) : ChatReply.json(response, json);
+        ChatHistory.Session session = session(tenant, sessionId);
+        if (session.messages() >= tenant.getInt("MAX_CONVERSATION_MESSAGES", DEFAULT_MAX_CONVERSATION_MESSAGES)) {
+            metrics.count("chat.limit.reached", tenant.id().value());
+            reply.sources(List.of());
+            reply.token(LIMIT_REACHED);
+            Map<String, Object> limited = done(LIMIT_REACHED, List.of(), null);
+            limited.put("limit_reached", true);
+            reply.done(limited);
+            return;
+        }
+        List<Passage> relevant = relevant(tenant, followUps.standalone(tenant, model, session.recent(), message));
         List<Map<String, Object>> sources = relevant.stream().map(ChatController::source).toList();
         reply.sources(sources);
         try {
@@ -97,15 +115,16 @@ class ChatController {
                 reply.done(done(answer, sources, provider));
                 return;
             }
-            answer(tenant, model.get(), sessionId, message, relevant, sources, reply, started);
+            answer(tenant, model.get(), session, sessionId, message, relevant, sources, reply, started);
         } catch (ApiException e) {
             reply.fail(e);
         }
     }
 
     /** The language model's answer, passed on as it arrives with foreign links taken out. */
-    private void answer(Tenant tenant, LlmSettings model, String sessionId, String message, List<Passage> relevant,
-                        List<Map<String, Object>> sources, ChatReply reply, long started) {
+    private void answer(Tenant tenant, LlmSettings model, ChatHistory.Session session, String sessionId, String message,
+                        List<Passage> relevant, List<Map<String, Object>> sources, ChatReply reply, long started) {
+        LlmPrices prices = prices(tenant, model);
         Set<String> origins;
         try {
             origins = links.origins(tenant);
@@ -114,12 +133,14 @@ class ChatController {
         }
         AnswerLinks.Guard guard = new AnswerLinks.Guard(origins);
         try {
-            LlmChat.Completion completion = llm.chat(model, prompts.system(tenant), Prompts.user(relevant, message),
-                    piece -> reply.token(guard.accept(piece)));
+            LlmChat.Completion completion = llm.chat(model, prompts.system(tenant), session.recent(),
+                    Prompts.user(relevant, message), piece -> reply.token(guard.accept(piece)));
             reply.token(guard.finish());
             String answer = AnswerLinks.clean(completion.text(), origins);
             metrics.add("chat.tokens", tenant.id().value(), completion.inputTokens(), "kind", "input", "provider", model.provider());
             metrics.add("chat.tokens", tenant.id().value(), completion.outputTokens(), "kind", "output", "provider", model.provider());
+            metrics.add("chat.cost.usd", tenant.id().value(), prices.cost(completion.inputTokens(),
+                    completion.outputTokens()), "provider", model.provider());
             record(tenant, new ChatHistory.Exchange(sessionId, message, answer, sources, model.provider(), model.model(),
                     completion.inputTokens(), completion.outputTokens(), millisSince(started), true));
             reply.done(done(answer, sources, model.provider()));
@@ -137,6 +158,23 @@ class ChatController {
             metrics.count("chat.llm.failures", tenant.id().value(), "provider", model.provider(), "kind", "refused");
             throw new ApiException(HttpStatus.BAD_GATEWAY, "llm-refused",
                     "The language model provider refused the request; check the tenant's LLM settings (key and model)");
+        }
+    }
+
+    private ChatHistory.Session session(Tenant tenant, String sessionId) {
+        try {
+            return history.session(tenant, sessionId, RECENT_MESSAGES);
+        } catch (SQLException e) {
+            throw databaseUnavailable(tenant, e);
+        }
+    }
+
+    private static LlmPrices prices(Tenant tenant, LlmSettings model) {
+        try {
+            return LlmPrices.of(tenant, model);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_GATEWAY, "llm-misconfigured", "The tenant's LLM settings are invalid: "
+                    + e.getMessage());
         }
     }
 

@@ -2,9 +2,12 @@ package dev.ragstream.query.chat;
 
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
+import dev.ragstream.query.llm.Turn;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -23,12 +26,46 @@ class ChatHistory {
                     String model, int promptTokens, int completionTokens, long latencyMs, boolean complete) {
     }
 
+    /** A session as the next question finds it: how many messages it holds and its latest complete turns, oldest first. */
+    record Session(int messages, List<Turn> recent) {
+    }
+
     private final TenantDataSources dataSources;
     private final JsonMapper json;
 
     ChatHistory(TenantDataSources dataSources, JsonMapper json) {
         this.dataSources = dataSources;
         this.json = json;
+    }
+
+    /** The session's message count and its last {@code turns} complete messages (cut-off answers left out). */
+    Session session(Tenant tenant, String sessionId, int turns) throws SQLException {
+        return dataSources.inTransaction(tenant, c -> {
+            int messages = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT message_count FROM chat_sessions WHERE id = ?")) {
+                ps.setString(1, sessionId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        messages = rs.getInt(1);
+                    } else {
+                        return new Session(0, List.of());
+                    }
+                }
+            }
+            List<Turn> recent = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT role, content FROM chat_messages WHERE session_id = ? AND complete AND role IN ('user', 'assistant')
+                    ORDER BY id DESC LIMIT ?""")) {
+                ps.setString(1, sessionId);
+                ps.setInt(2, turns);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        recent.add(0, new Turn(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+            return new Session(messages, List.copyOf(recent));
+        });
     }
 
     /** Records one exchange in one transaction. */

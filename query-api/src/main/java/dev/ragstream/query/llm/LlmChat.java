@@ -1,5 +1,7 @@
 package dev.ragstream.query.llm;
 
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.HttpException;
@@ -19,6 +21,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -62,14 +65,19 @@ public class LlmChat {
     }
 
     /**
+     * @param history earlier messages of the conversation, oldest first
      * @param tokens receives the answer piece by piece, possibly on another thread, never after this returns
      * @throws LlmUnavailableException when the provider keeps failing, its breaker is open, or it failed mid-answer
      * @throws LlmRefusedException     when the provider refuses the request for good (4xx other than 429)
      */
-    public Completion chat(LlmSettings settings, String system, String user, Consumer<String> tokens)
+    public Completion chat(LlmSettings settings, String system, List<Turn> history, String user, Consumer<String> tokens)
             throws LlmUnavailableException, LlmRefusedException {
         CircuitBreaker breaker = breakers.computeIfAbsent(settings.server(), name -> CircuitBreaker.of(name, breakerConfig));
-        ChatRequest request = ChatRequest.builder().messages(List.of(SystemMessage.from(system), UserMessage.from(user))).build();
+        List<ChatMessage> messages = new ArrayList<>();
+        messages.add(SystemMessage.from(system));
+        history.forEach(turn -> messages.add(turn.fromUser() ? UserMessage.from(turn.content()) : AiMessage.from(turn.content())));
+        messages.add(UserMessage.from(user));
+        ChatRequest request = ChatRequest.builder().messages(messages).build();
         Duration wait = FIRST_RETRY;
         for (int attempt = 0; ; attempt++) {
             if (!breaker.tryAcquirePermission()) {

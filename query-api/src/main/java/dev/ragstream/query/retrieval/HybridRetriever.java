@@ -99,14 +99,18 @@ public class HybridRetriever {
     }
 
     private void nearest(Connection c, Generation generation, String vector, Map<String, Hit> hits) throws SQLException {
+        // an iterative scan in relaxed order may hand rows over slightly out of order: sorted again, exactly
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.document_id, d.filename, c.chunk_index, c.content, c.heading_path, 1 - %1$s AS similarity
-                FROM chunk_vectors v
-                JOIN chunks c ON c.document_id = v.document_id AND c.version = v.version AND c.chunk_index = v.chunk_index
-                JOIN documents d ON d.id = v.document_id AND d.active_version = v.version
-                WHERE v.generation = %2$d AND d.status <> 'deleted'
-                ORDER BY %1$s
-                LIMIT ?""".formatted(distance("v", generation), generation.number()))) {
+                WITH nearest AS MATERIALIZED (
+                    SELECT c.document_id, d.filename, c.chunk_index, c.content, c.heading_path, 1 - %1$s AS similarity
+                    FROM chunk_vectors v
+                    JOIN chunks c ON c.document_id = v.document_id AND c.version = v.version AND c.chunk_index = v.chunk_index
+                    JOIN documents d ON d.id = v.document_id AND d.active_version = v.version
+                    WHERE v.generation = %2$d AND d.status <> 'deleted'
+                    ORDER BY %1$s
+                    LIMIT ?)
+                SELECT * FROM nearest ORDER BY similarity DESC, document_id, chunk_index""".formatted(distance("v", generation),
+                generation.number()))) {
             ps.setString(1, vector);
             ps.setString(2, vector);
             ps.setInt(3, properties.candidates());
