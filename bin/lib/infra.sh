@@ -602,6 +602,24 @@ ensure_java_maven() {
 
 # ---------------------------------------------------------------------------------------------
 
+# Node.js (>= 18) and npm, for the test that drives /v1/chat/completions with the official openai
+# npm package; its exact version comes from standalone/src/test/node/package-lock.json (npm ci).
+ensure_node() {
+  local major
+  major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')
+  if [[ ${major:-0} -ge 18 ]] && command -v npm >/dev/null 2>&1; then
+    rs_log "Node.js $(node --version) and npm $(npm --version) present"
+    return 0
+  fi
+  rs_log "need Node.js >= 18 and npm (node: ${major:-none}, npm: $(command -v npm || echo none))"
+  _rs_require_root "install nodejs npm"
+  _rs_apt_update_once
+  _rs_apt_install nodejs npm
+  major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')
+  [[ ${major:-0} -ge 18 ]] || rs_die "node on PATH is ${major:-none} after installing nodejs; need >= 18"
+  rs_log "Node.js $(node --version) installed"
+}
+
 ensure_prereqs() {
   local t0 t_pg t_vec t_java
   t0=$(_rs_now_ms)

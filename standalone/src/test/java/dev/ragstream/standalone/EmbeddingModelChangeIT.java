@@ -70,8 +70,8 @@ class EmbeddingModelChangeIT {
         List<String> chats = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean chatting = new AtomicBoolean(true);
         Thread visitor = new Thread(() -> {
-            while (chatting.get()) {
-                GatewayClient.Reply reply = gateway.chat(tenant.id(), tenant.chatKey(), "s-visitor", QUESTION);
+            for (int visit = 0; chatting.get(); visit++) { // a session each: one would reach MAX_CONVERSATION_MESSAGES
+                GatewayClient.Reply reply = gateway.chat(tenant.id(), tenant.chatKey(), "s-visitor-" + visit, QUESTION);
                 JsonNode first = reply.body().path("sources").path(0);
                 chats.add(reply.status() + ":" + reply.body().path("context_used").asBoolean() + ":"
                         + first.path("filename").asString());

@@ -56,7 +56,8 @@ class RouteSweepIT {
         List<String> targets = new ArrayList<>();
         for (String base : List.of("/admin/stats", "/admin/documents", "/admin-dashboard", "/admin/dashboard",
                 "/upload/status/00000000-0000-0000-0000-000000000000",
-                "/upload/jobs/00000000-0000-0000-0000-000000000000", "/debug-rag", "/internal/debug-rag", "/actuator/prometheus", "/actuator/env",
+                "/upload/jobs/00000000-0000-0000-0000-000000000000", "/debug-rag", "/internal/debug-rag", "/v1/chat/completions",
+                "/internal/v1/chat/completions", "/actuator/prometheus", "/actuator/env",
                 "/actuator/health", "/internal/chat", "/actuator", "/error")) {
             targets.add(base + "?tenant=" + t);
             targets.add(base + "/?tenant=" + t);

@@ -71,8 +71,8 @@ class VersionSwapIT {
         List<Set<String>> seen = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean asking = new AtomicBoolean(true);
         Thread visitor = new Thread(() -> {
-            while (asking.get()) {
-                GatewayClient.Reply reply = gateway.chat(tenant.id(), tenant.chatKey(), "s-visitor", QUESTION);
+            for (int visit = 0; asking.get(); visit++) { // a session each: the same first question every time
+                GatewayClient.Reply reply = gateway.chat(tenant.id(), tenant.chatKey(), "s-visitor-" + visit, QUESTION);
                 Set<String> versions = new TreeSet<>();
                 for (JsonNode source : reply.body().path("sources")) {
                     versions.add(source.path("heading_path").asString().replaceAll("^Scanner manual (\\w+).*$", "$1"));

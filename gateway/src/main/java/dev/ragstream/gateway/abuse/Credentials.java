@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Whether a request carries a valid credential of a tenant: {@code X-API-Key} equal to one of its
+ * Whether a request carries a valid credential of a tenant: a key (X-API-Key or Bearer) equal to one of its
  * API keys, or HTTP Basic equal to its admin or API-debug user and password. Every configured secret
  * is compared, in constant time; nothing is logged.
  */
@@ -20,7 +20,7 @@ public final class Credentials {
     }
 
     static boolean presentedFor(Tenant tenant, HttpServletRequest request) {
-        String key = request.getHeader("X-API-Key");
+        String key = dev.ragstream.gateway.tenancy.TenantResolver.presentedKey(request);
         boolean valid = false;
         for (Optional<String> expected : List.of(tenant.chatApiKey(), tenant.uploadApiKey(), tenant.adminApiKey())) {
             valid |= key != null && expected.isPresent() && ApiKeys.matches(key, expected.get());

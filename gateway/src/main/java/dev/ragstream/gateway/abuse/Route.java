@@ -9,6 +9,8 @@ import java.util.Locale;
  */
 public enum Route {
     CHAT("/chat", "chat", true, true, LimitRule.CHAT, "POST"),
+    /** The OpenAI-compatible chat: the same endpoint switch and limit as {@code /chat}. */
+    CHAT_COMPLETIONS("/v1/chat/completions", "chat", true, true, LimitRule.CHAT, "POST"),
     CUSTOMER_CHAT("/customer-chat", "customer_chat", true, true, LimitRule.CUSTOMER_CHAT, null),
     WIDGET_CONFIG("/widget-config", "widget_config", true, false, LimitRule.WIDGET_CONFIG, null),
     UPLOAD("/upload", "upload", true, false, LimitRule.UPLOAD, "POST"),
@@ -18,6 +20,9 @@ public enum Route {
     /** Health and metrics: never blocked or limited (load balancers must see a replica's health). */
     OPERATIONS(null, null, false, false, null, null),
     OTHER(null, null, false, false, null, null);
+
+    /** An OpenAI client may name the tenant as its model: {@code ragstream:<tenant>}. */
+    public static final String TENANT_MODEL_PREFIX = "ragstream:";
 
     private final String path;
     private final String endpoint;

@@ -1,6 +1,7 @@
 package dev.ragstream.gateway.chat;
 
 import dev.ragstream.gateway.GatewayProperties;
+import dev.ragstream.gateway.abuse.Route;
 import dev.ragstream.gateway.proxy.ServiceProxy;
 import dev.ragstream.gateway.tenancy.TenantResolver;
 import dev.ragstream.platform.tenant.Tenant;
@@ -28,11 +29,13 @@ class ChatController {
     private final TenantResolver tenants;
     private final ServiceProxy proxy;
     private final URI queryApi;
+    private final URI completionsApi;
 
     ChatController(TenantResolver tenants, ServiceProxy proxy, GatewayProperties gateway) {
         this.tenants = tenants;
         this.proxy = proxy;
         this.queryApi = gateway.queryApi().resolve("/internal/chat");
+        this.completionsApi = gateway.queryApi().resolve("/internal/v1/chat/completions");
     }
 
     /**
@@ -61,6 +64,32 @@ class ChatController {
             return null;
         }
         return proxy.forward(HttpMethod.POST, queryApi, tenant, MediaType.APPLICATION_JSON, body);
+    }
+
+    /**
+     * {@code POST /v1/chat/completions}: OpenAI's chat completions API over a tenant's documents, so
+     * any OpenAI SDK can talk to it. The tenant comes from {@code "model": "ragstream:<tenant>"}, the
+     * query {@code tenant} or {@code X-Tenant-ID}; the key is the tenant's CHAT_API_KEY, sent as
+     * {@code Authorization: Bearer} (or {@code X-API-Key}), required when the tenant sets one.
+     */
+    @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<byte[]> completions(HttpServletRequest request, HttpServletResponse response, @RequestBody byte[] body)
+            throws IOException {
+        if (!(parse(body) instanceof ObjectNode json)) {
+            throw ApiException.badRequest("invalid-body", "Request body must be a JSON object");
+        }
+        String model = json.path("model").isString() ? json.path("model").asString() : null;
+        Tenant tenant = tenants.resolve(request, model != null && model.startsWith(Route.TENANT_MODEL_PREFIX)
+                ? model.substring(Route.TENANT_MODEL_PREFIX.length()) : null);
+        tenants.requireEnabled(tenant, "chat");
+        if (tenant.chatApiKey().isPresent()) {
+            tenants.requireKey(request, tenant.chatApiKey());
+        }
+        if (json.path("stream").asBoolean(false)) {
+            proxy.stream(completionsApi, tenant, body, response);
+            return null;
+        }
+        return proxy.forward(HttpMethod.POST, completionsApi, tenant, MediaType.APPLICATION_JSON, body);
     }
 
     private static JsonNode parse(byte[] body) {

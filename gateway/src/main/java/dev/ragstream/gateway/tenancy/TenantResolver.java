@@ -64,13 +64,24 @@ public class TenantResolver {
         }
     }
 
+    /** The API key a request presents: {@code X-API-Key}, else an {@code Authorization: Bearer} token (as OpenAI clients send it); null when none. */
+    public static String presentedKey(HttpServletRequest request) {
+        String key = request.getHeader(API_KEY_HEADER);
+        if (key != null) {
+            return key;
+        }
+        String authorization = request.getHeader("Authorization");
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).strip() : null;
+    }
+
     /**
-     * Requires {@code X-API-Key} to equal one of the given keys of the tenant (constant time).
+     * Requires the presented key ({@link #presentedKey}) to equal one of the given keys of the tenant (constant time).
      * An empty expected key matches nothing, so an unset required key refuses every request.
      * @throws ApiException 401
      */
     public void requireKey(HttpServletRequest request, Optional<?>... acceptedKeys) {
-        String presented = request.getHeader(API_KEY_HEADER);
+        String presented = presentedKey(request);
         for (Optional<?> key : acceptedKeys) {
             if (key.isPresent() && ApiKeys.matches(presented, key.get().toString())) {
                 return;

@@ -105,6 +105,11 @@ abstract sealed class ChatReply {
 
         @Override
         void fail(ApiException error) {
+            synchronized (this) {
+                if (out == null) { // nothing sent yet: an ordinary error answer, with its status
+                    throw error;
+                }
+            }
             ProblemDetail problem = error.toProblem();
             Map<String, Object> body = new java.util.LinkedHashMap<>();
             body.put("type", String.valueOf(problem.getType()));

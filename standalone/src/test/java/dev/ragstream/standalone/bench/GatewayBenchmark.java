@@ -99,15 +99,15 @@ public final class GatewayBenchmark {
     }
 
     private static void chatOverhead(String gateway, String query, String tenant, String chatKey, String secret) throws Exception {
-        String body = "{\"tenant_id\":\"" + tenant + "\",\"session_id\":\"bench\",\"message\":\"When do green coffee deliveries arrive?\"}";
         List<Long> viaGateway = new ArrayList<>();
         List<Long> direct = new ArrayList<>();
         for (int i = 0; i < 1300; i++) {
+            // a new session each time, for either path: the same first question (no history, no conversation limit)
             long g = time(HttpRequest.newBuilder(URI.create(gateway + "/chat")).header("Content-Type", "application/json")
-                    .header("X-API-Key", chatKey).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                    .header("X-API-Key", chatKey).POST(HttpRequest.BodyPublishers.ofString(chatBody(tenant, "g-" + i))).build());
             long d = time(HttpRequest.newBuilder(URI.create(query + "/internal/chat")).header("Content-Type", "application/json")
                     .header("X-Internal-Secret", secret).header("X-Tenant-ID", tenant)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                    .POST(HttpRequest.BodyPublishers.ofString(chatBody(tenant, "d-" + i))).build());
             if (i >= 1000) { // warm-up: the JIT compiles the hot paths of both services first
                 viaGateway.add(g);
                 direct.add(d);
@@ -116,6 +116,11 @@ public final class GatewayBenchmark {
         double overhead = (percentile(viaGateway, 50) - percentile(direct, 50)) / 1e6;
         System.out.printf("chat via gateway p50 %.2f ms, query-api direct p50 %.2f ms: proxy overhead %.2f ms at p50 (n=%d)%n",
                 percentile(viaGateway, 50) / 1e6, percentile(direct, 50) / 1e6, overhead, viaGateway.size());
+    }
+
+    private static String chatBody(String tenant, String session) {
+        return "{\"tenant_id\":\"" + tenant + "\",\"session_id\":\"bench-" + session
+                + "\",\"message\":\"When do green coffee deliveries arrive?\"}";
     }
 
     private static final Duration WARM_UP = Duration.ofSeconds(40);
