@@ -59,16 +59,7 @@ public class ServiceProxy {
         } else {
             request.method(method.name(), HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<byte[]> response;
-        try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            log.error("Internal service {} unreachable: {}", target.getHost() + ":" + target.getPort(), e.toString());
-            throw ApiException.unavailable("service-unavailable", "The service is unavailable; please retry");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("service-unavailable", "The service is unavailable; please retry");
-        }
+        HttpResponse<byte[]> response = send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         HttpHeaders headers = new HttpHeaders();
         PASSED_BACK.forEach(name -> response.headers().firstValue(name).ifPresent(value -> headers.set(name, value)));
         return ResponseEntity.status(response.statusCode()).headers(headers).body(response.body());
@@ -85,16 +76,7 @@ public class ServiceProxy {
         HttpRequest request = request(target, tenant).timeout(timeout).header(HttpHeaders.ACCEPT, "text/event-stream")
                 .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<InputStream> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            log.error("Internal service {} unreachable: {}", target.getHost() + ":" + target.getPort(), e.toString());
-            throw ApiException.unavailable("service-unavailable", "The service is unavailable; please retry");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("service-unavailable", "The service is unavailable; please retry");
-        }
+        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
         out.setStatus(response.statusCode());
         PASSED_BACK.forEach(name -> response.headers().firstValue(name).ifPresent(value -> out.setHeader(name, value)));
         boolean events = response.headers().firstValue(HttpHeaders.CONTENT_TYPE).orElse("").startsWith("text/event-stream");
@@ -112,6 +94,19 @@ public class ServiceProxy {
                 }
             }
             sink.flush();
+        }
+    }
+
+    /** @throws ApiException 503 when the service cannot be reached or does not answer in time */
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return client.send(request, handler);
+        } catch (IOException e) {
+            log.error("Internal service {} unreachable: {}", request.uri().getHost() + ":" + request.uri().getPort(), e.toString());
+            throw ApiException.unavailable("service-unavailable", "The service is unavailable; please retry");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("service-unavailable", "The service is unavailable; please retry");
         }
     }
 

@@ -27,6 +27,16 @@ class CredentialsTest {
     }
 
     @Test
+    void aBearerTokenIsAKeyAsOpenAiClientsSendIt() {
+        MockHttpServletRequest bearer = new MockHttpServletRequest();
+        bearer.addHeader("Authorization", "Bearer chat-secret");
+        MockHttpServletRequest wrong = new MockHttpServletRequest();
+        wrong.addHeader("Authorization", "Bearer upload-secret-not");
+        assertThat(Credentials.presentedFor(acme, bearer)).isTrue();
+        assertThat(Credentials.presentedFor(acme, wrong)).isFalse();
+    }
+
+    @Test
     void basicCredentialsCountOnlyAsAMatchingPair() {
         assertThat(Credentials.presentedFor(acme, withBasic("admin:admin-pw"))).isTrue();
         assertThat(Credentials.presentedFor(acme, withBasic("debug:debug-pw"))).isTrue();

@@ -39,6 +39,18 @@ class JsonFieldsTest {
         assertThat(parse("{\"tenant_id\": null}").tenantId()).isNull();
     }
 
+    @Test
+    void anOpenAiRequestNamesItsTenantAsTheModelItsSessionAsUserAndItsMessageAsTheLastOne() {
+        JsonFields fields = parse("{\"model\": \"ragstream:acme\", \"user\": \"visitor-7\", \"messages\": ["
+                + "{\"role\": \"user\", \"content\": \"a long first question\"}, {\"role\": \"user\", \"content\": \"hi\"}]}");
+
+        assertThat(fields.tenantId()).isEqualTo("acme");
+        assertThat(fields.sessionId()).isEqualTo("visitor-7");
+        assertThat(fields.messageLength()).hasValue(2);
+        assertThat(parse("{\"model\": \"gpt-4o\", \"tenant_id\": \"beta\"}").tenantId()).isEqualTo("beta");
+        assertThat(parse("{\"model\": \"gpt-4o\"}").tenantId()).isNull();
+    }
+
     private static JsonFields parse(String json) {
         return JsonFields.parse(json.getBytes(StandardCharsets.UTF_8));
     }

@@ -3,13 +3,9 @@ package dev.ragstream.query.chat;
 import dev.ragstream.platform.web.ApiException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.ProblemDetail;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -75,14 +71,11 @@ abstract sealed class ChatReply {
     }
 
     private static final class Events extends ChatReply {
-        private static final Logger log = LoggerFactory.getLogger(Events.class);
-        private final HttpServletResponse response;
+        private final EventStream stream;
         private final JsonMapper json;
-        private OutputStream out;
-        private boolean clientGone;
 
         Events(HttpServletResponse response, JsonMapper json) {
-            this.response = response;
+            this.stream = new EventStream(response);
             this.json = json;
         }
 
@@ -105,10 +98,8 @@ abstract sealed class ChatReply {
 
         @Override
         void fail(ApiException error) {
-            synchronized (this) {
-                if (out == null) { // nothing sent yet: an ordinary error answer, with its status
-                    throw error;
-                }
+            if (!stream.started()) { // nothing sent yet: an ordinary error answer, with its status
+                throw error;
             }
             ProblemDetail problem = error.toProblem();
             Map<String, Object> body = new java.util.LinkedHashMap<>();
@@ -122,24 +113,8 @@ abstract sealed class ChatReply {
             send("error", body);
         }
 
-        private synchronized void send(String event, Object data) {
-            if (clientGone) {
-                return;
-            }
-            try {
-                if (out == null) {
-                    response.setStatus(200);
-                    response.setContentType("text/event-stream;charset=UTF-8");
-                    response.setHeader("Cache-Control", "no-cache");
-                    response.setHeader("X-Accel-Buffering", "no");
-                    out = response.getOutputStream();
-                }
-                out.write(("event: " + event + "\ndata: " + json.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            } catch (IOException e) { // the client went away: the answer is still recorded, nobody is left to read it
-                clientGone = true;
-                log.info("Chat stream closed by the client during the {} event", event);
-            }
+        private void send(String event, Object data) {
+            stream.send(event, json.writeValueAsString(data));
         }
     }
 }

@@ -10,8 +10,6 @@ import dev.ragstream.query.llm.LlmSettings;
 import dev.ragstream.query.llm.Turn;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -172,22 +170,20 @@ class CompletionsController {
 
     /** {@code chat.completion.chunk} events: the role, then the answer's pieces, then the finish with usage and {@code [DONE]}. */
     private final class Chunks {
-        private final HttpServletResponse response;
+        private final EventStream stream;
         private final String id;
         private final long created;
         private final String model;
-        private OutputStream out;
-        private boolean clientGone;
 
         Chunks(HttpServletResponse response, String id, long created, String model) {
-            this.response = response;
+            this.stream = new EventStream(response);
             this.id = id;
             this.created = created;
             this.model = model;
         }
 
-        synchronized boolean started() {
-            return out != null;
+        boolean started() {
+            return stream.started();
         }
 
         void content(String piece) {
@@ -198,11 +194,11 @@ class CompletionsController {
 
         void finish(Map<String, Object> usage) {
             send(chunk(Map.of(), "stop", usage));
-            write("data: [DONE]\n\n");
+            stream.send(null, "[DONE]");
         }
 
         void fail(ApiException e) {
-            write("data: " + json.writeValueAsString(error(e)) + "\n\n");
+            stream.send(null, json.writeValueAsString(error(e)));
         }
 
         private Map<String, Object> chunk(Map<String, Object> delta, String finish, Map<String, Object> usage) {
@@ -223,28 +219,10 @@ class CompletionsController {
         }
 
         private synchronized void send(Map<String, Object> chunk) {
-            if (out == null) {
-                write("data: " + json.writeValueAsString(chunk(Map.of("role", "assistant", "content", ""), null, null)) + "\n\n");
+            if (!stream.started()) { // OpenAI's streams open with the assistant's role
+                stream.send(null, json.writeValueAsString(chunk(Map.of("role", "assistant", "content", ""), null, null)));
             }
-            write("data: " + json.writeValueAsString(chunk) + "\n\n");
-        }
-
-        private synchronized void write(String event) {
-            if (clientGone) {
-                return;
-            }
-            try {
-                if (out == null) {
-                    response.setStatus(200);
-                    response.setContentType("text/event-stream;charset=UTF-8");
-                    response.setHeader("Cache-Control", "no-cache");
-                    out = response.getOutputStream();
-                }
-                out.write(event.getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            } catch (IOException e) { // the client went away: nobody is left to read the rest (not the provider's failure)
-                clientGone = true;
-            }
+            stream.send(null, json.writeValueAsString(chunk));
         }
     }
 }
