@@ -124,7 +124,11 @@ public class HybridRetriever {
         }
     }
 
-    /** Any of the question's words may match (a chat question is no boolean query); ranking only on capped candidates. */
+    /**
+     * Any of the question's words may match (a chat question is no boolean query); ranking only on
+     * capped candidates. Full-text ranks tie often (cover density of a few shared words): ties go to
+     * the chunk closer in meaning, so the order is the same on every run.
+     */
     private void keyword(Connection c, Generation generation, String language, String question, String vector,
                          Map<String, Hit> hits) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
@@ -140,7 +144,7 @@ public class HybridRetriever {
                      LEFT JOIN chunk_vectors v ON v.generation = %2$d AND v.document_id = k.document_id
                                               AND v.version = k.version AND v.chunk_index = k.chunk_index, query
                 WHERE d.status <> 'deleted'
-                ORDER BY keyword_score DESC, k.document_id, k.chunk_index
+                ORDER BY keyword_score DESC, similarity DESC, k.document_id, k.chunk_index
                 LIMIT ?""".formatted(distance("v", generation), generation.number()))) {
             ps.setString(1, language);
             ps.setString(2, question);
