@@ -235,22 +235,31 @@ public final class IngestBenchmark {
 
     private static void upload(String gateway, Map<String, String> tenant, List<byte[]> files, String name) throws Exception {
         for (int from = 0; from < files.size(); from += PER_REQUEST) {
-            String boundary = "----bench" + System.nanoTime();
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            Map<String, byte[]> request = new java.util.LinkedHashMap<>();
             for (int i = from; i < Math.min(files.size(), from + PER_REQUEST); i++) {
-                body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + "-" + i
-                        + ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-                body.writeBytes(files.get(i));
-                body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+                request.put(name + "-" + i + ".pdf", files.get(i));
             }
-            body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/upload?tenant="
-                            + tenant.get("TENANT_ID"))).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .header("X-API-Key", tenant.get("UPLOAD_API_KEY")).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                    .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 202) {
-                throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
-            }
+            upload(gateway, tenant, request);
+        }
+    }
+
+    /** One multipart upload of {@code files} (file name → bytes) for the tenant; anything but 202 fails. */
+    static void upload(String gateway, Map<String, String> tenant, Map<String, byte[]> files) throws Exception {
+        String boundary = "----bench" + System.nanoTime();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getKey()
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(file.getValue());
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/upload?tenant="
+                        + tenant.get("TENANT_ID"))).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("X-API-Key", tenant.get("UPLOAD_API_KEY")).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
         }
     }
 

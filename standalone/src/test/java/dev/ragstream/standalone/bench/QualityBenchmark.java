@@ -3,7 +3,6 @@ package dev.ragstream.standalone.bench;
 import dev.ragstream.admin.cli.TenantCli;
 import dev.ragstream.standalone.Standalone;
 import dev.ragstream.testsupport.postgres.TestDatabase;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -210,21 +209,10 @@ public final class QualityBenchmark {
 
     /** All documents in one multipart request, under their own file names. */
     private static void upload(String gateway, Map<String, String> tenant, List<Path> documents) throws Exception {
-        String boundary = "----quality" + System.nanoTime();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
         for (Path document : documents) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-                    + document.getFileName() + "\"\r\nContent-Type: text/markdown\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(Files.readAllBytes(document));
-            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            files.put(document.getFileName().toString(), Files.readAllBytes(document));
         }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/upload?tenant="
-                        + tenant.get("TENANT_ID"))).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .header("X-API-Key", tenant.get("UPLOAD_API_KEY")).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202) {
-            throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
-        }
+        IngestBenchmark.upload(gateway, tenant, files);
     }
 }

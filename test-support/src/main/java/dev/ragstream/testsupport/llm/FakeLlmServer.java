@@ -2,6 +2,7 @@ package dev.ragstream.testsupport.llm;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.ragstream.testsupport.http.FakeHttp;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -210,19 +211,19 @@ public final class FakeLlmServer implements AutoCloseable {
         requests.add(request);
         LlmReply scripted = script.poll();
         LlmReply reply = scripted != null ? scripted : LlmReply.text(defaultAnswer);
-        pause(reply.delay());
+        FakeHttp.pause(reply.delay());
 
         if (wire == null) {
-            send(exchange, 404, Map.of(), OpenAiWire.INSTANCE.errorBody(404, "Invalid URL (" + method + " " + path + ")"));
+            FakeHttp.sendJson(exchange, 404, Map.of(), OpenAiWire.INSTANCE.errorBody(404, "Invalid URL (" + method + " " + path + ")"));
             return true;
         }
         Rejection rejection = wire.reject(request, apiKey);
         if (rejection != null) {
-            send(exchange, rejection.status(), Map.of(), wire.errorBody(rejection.status(), rejection.message()));
+            FakeHttp.sendJson(exchange, rejection.status(), Map.of(), wire.errorBody(rejection.status(), rejection.message()));
             return true;
         }
         if (reply.isError()) {
-            send(exchange, reply.status(), reply.headers(), wire.errorBody(reply.status(), reply.text()));
+            FakeHttp.sendJson(exchange, reply.status(), reply.headers(), wire.errorBody(reply.status(), reply.text()));
             return true;
         }
         Answer answer = new Answer(wire.newId(ids.incrementAndGet()), request.model(), Instant.now().getEpochSecond(),
@@ -232,7 +233,7 @@ public final class FakeLlmServer implements AutoCloseable {
             if (reply.broken()) {
                 return false;
             }
-            send(exchange, 200, reply.headers(), wire.message(answer));
+            FakeHttp.sendJson(exchange, 200, reply.headers(), wire.message(answer));
             return true;
         }
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
@@ -247,7 +248,7 @@ public final class FakeLlmServer implements AutoCloseable {
         if (reply.broken()) {
             // Let the client read the tokens first: the JDK HttpClient drops data it has not read yet
             // once it learns that the connection failed.
-            pause(BREAK_PAUSE);
+            FakeHttp.pause(BREAK_PAUSE);
             return false;
         }
         wire.streamEnd(sse, answer);
@@ -284,26 +285,6 @@ public final class FakeLlmServer implements AutoCloseable {
             return json == null ? MissingNode.getInstance() : json;
         } catch (JacksonException e) {
             return MissingNode.getInstance();
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, Map<String, String> headers, String body)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    private static void pause(Duration delay) {
-        if (delay.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

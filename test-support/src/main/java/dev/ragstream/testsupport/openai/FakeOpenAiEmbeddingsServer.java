@@ -2,6 +2,7 @@ package dev.ragstream.testsupport.openai;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.ragstream.testsupport.http.FakeHttp;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
@@ -15,7 +16,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -148,7 +148,7 @@ public final class FakeOpenAiEmbeddingsServer implements AutoCloseable {
             requests.add(record(exchange, body, json));
             Reply scripted = script.poll();
             if (scripted != null) {
-                pause(scripted.delay());
+                FakeHttp.pause(scripted.delay());
             }
             respond(exchange, json, scripted);
         } finally {
@@ -160,17 +160,17 @@ public final class FakeOpenAiEmbeddingsServer implements AutoCloseable {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
         if (!"POST".equals(method) || !"/v1/embeddings".equals(path)) {
-            send(exchange, 404, Map.of(), errorJson(404, "Invalid URL (" + method + " " + path + ")"));
+            FakeHttp.sendJson(exchange, 404, Map.of(), errorJson(404, "Invalid URL (" + method + " " + path + ")"));
         } else if (apiKey != null && !("Bearer " + apiKey).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            send(exchange, 401, Map.of(), unauthorised(exchange.getRequestHeaders().getFirst("Authorization")));
+            FakeHttp.sendJson(exchange, 401, Map.of(), unauthorised(exchange.getRequestHeaders().getFirst("Authorization")));
         } else if (scripted != null && (scripted.status() != 200 || scripted.body() != null)) {
-            send(exchange, scripted.status(), scripted.headers(), scripted.body());
+            FakeHttp.sendJson(exchange, scripted.status(), scripted.headers(), scripted.body());
         } else {
             String problem = EmbeddingsRequests.problem(json, MODEL_DIMENSIONS);
             if (problem != null) {
-                send(exchange, 400, Map.of(), errorJson(400, problem));
+                FakeHttp.sendJson(exchange, 400, Map.of(), errorJson(400, problem));
             } else {
-                send(exchange, 200, scripted == null ? Map.of() : scripted.headers(), embeddings((ObjectNode) json));
+                FakeHttp.sendJson(exchange, 200, scripted == null ? Map.of() : scripted.headers(), embeddings((ObjectNode) json));
             }
         }
     }
@@ -265,26 +265,6 @@ public final class FakeOpenAiEmbeddingsServer implements AutoCloseable {
                 object ? EmbeddingsRequests.input(json) : List.of(),
                 object && json.hasNonNull("dimensions") && json.get("dimensions").canConvertToInt()
                         ? json.get("dimensions").asInt() : null);
-    }
-
-    private static void send(HttpExchange exchange, int status, Map<String, String> headers, String body)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    private static void pause(Duration delay) {
-        if (delay.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Stops answering; requests still waiting out a delay are cut off. */
