@@ -90,6 +90,7 @@ public record GatewayProperties(@NotNull @DefaultValue("http://127.0.0.1:8081") 
      * @param chat               {@code POST /chat} per session and client [CHAT]
      * @param customerChat       {@code /customer-chat} per session and client [CUSTOMER_CHAT]
      * @param widgetConfig       {@code /widget-config} per client [WIDGET_CONFIG]
+     * @param inquiry            inquiries left through a widget's lead form, per client [INQUIRY]
      * @param upload             {@code POST /upload} per client [UPLOAD]
      * @param mediaInfo          {@code /media-info} per client [MEDIA_INFO]
      * @param apiDebug           authentication attempts on {@code /api-debug/logs} per client [API_DEBUG]
@@ -101,6 +102,7 @@ public record GatewayProperties(@NotNull @DefaultValue("http://127.0.0.1:8081") 
                              @DefaultValue("30") @Min(1) int chat,
                              @DefaultValue("30") @Min(1) int customerChat,
                              @DefaultValue("60") @Min(1) int widgetConfig,
+                             @DefaultValue("5") @Min(1) int inquiry,
                              @DefaultValue("10") @Min(1) int upload,
                              @DefaultValue("10") @Min(1) int mediaInfo,
                              @DefaultValue("5") @Min(1) int apiDebug,

@@ -78,6 +78,8 @@ class ChatLlmIT {
         GatewayClient.Reply prompt = gateway.admin("POST", "/admin/prompts", openAi.id(), openAi.adminKey(),
                 "{\"name\": \"pirate\", \"template\": \"You are the Acme assistant. Speak like a pirate.\", \"active\": true}");
         assertThat(prompt.status()).isEqualTo(201);
+        assertThat(gateway.admin("PUT", "/admin/widgets/brief", openAi.id(), openAi.adminKey(),
+                "{\"tone_prompt\": \"Answer in one short sentence.\"}").status()).isEqualTo(200);
     }
 
     @AfterAll
@@ -125,6 +127,20 @@ class ChatLlmIT {
                 + " || ':' || complete FROM chat_messages WHERE session_id = 's-openai' AND role = 'assistant'"))
                 .containsExactly("openai:gpt-test:true:true:true");
         assertThat(rows(openAi, "SELECT message_count FROM chat_sessions WHERE id = 's-openai'")).containsExactly("2");
+    }
+
+    @Test
+    void theCustomerWidgetsTonePromptFollowsTheTenantsTemplateBeforeTheRules() {
+        llm.answerNext(LlmReply.text("27 days a year [1]."));
+        String body = GatewayClient.JSON.createObjectNode().put("tenant_id", openAi.id()).put("session_id", "s-widget")
+                .put("message", QUESTION).put("widget_key", "brief").toString();
+
+        GatewayClient.Reply reply = gateway.request("POST", "/customer-chat", body);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.text("response")).isEqualTo("27 days a year [1].");
+        assertThat(single(llm).systemPrompt()).startsWith("You are the Acme assistant. Speak like a pirate.\n\n"
+                + "Answer in one short sentence.\n\nRules:");
     }
 
     @Test

@@ -95,6 +95,19 @@ final class GatewayClient {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** Any request: {@code jsonBody} may be null; {@code headers} are name, value pairs. */
+    Reply request(String method, String path, String jsonBody, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
+    }
+
     /** An admin API call: tenant in {@code X-Tenant-ID}, the admin key in {@code X-API-Key}; body may be null. */
     Reply admin(String method, String path, String tenant, String key, String jsonBody) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))

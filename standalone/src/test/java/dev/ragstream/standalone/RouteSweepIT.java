@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RouteSweepIT {
 
     /** Routes that answer 2xx to anyone (they hold no tenant data). */
-    private static final Set<String> PUBLIC = Set.of("GET /v3/api-docs");
+    private static final Set<String> PUBLIC = Set.of("GET /v3/api-docs", "GET /widget-config", "POST /customer-chat");
 
     @TempDir
     static Path home;
@@ -57,7 +57,8 @@ class RouteSweepIT {
         for (String base : List.of("/admin/stats", "/admin/documents", "/admin-dashboard", "/admin/dashboard",
                 "/upload/status/00000000-0000-0000-0000-000000000000",
                 "/upload/jobs/00000000-0000-0000-0000-000000000000", "/debug-rag", "/internal/debug-rag", "/v1/chat/completions",
-                "/internal/v1/chat/completions", "/actuator/prometheus", "/actuator/env",
+                "/internal/v1/chat/completions", "/internal/customer-chat", "/internal/widget-config", "/internal/inquiries",
+                "/customer-chat", "/widget-config", "/actuator/prometheus", "/actuator/env",
                 "/actuator/health", "/internal/chat", "/actuator", "/error")) {
             targets.add(base + "?tenant=" + t);
             targets.add(base + "/?tenant=" + t);
@@ -90,6 +91,8 @@ class RouteSweepIT {
     @Test
     void thePublicAllowListAnswersAndTheInternalServicesRefuseOutsiders() throws IOException {
         assertThat(status("GET", "/v3/api-docs", Map.of(), system.port(Standalone.Service.GATEWAY))).isEqualTo(200);
+        assertThat(status("GET", "/widget-config?tenant=" + tenant.id(), Map.of(), system.port(Standalone.Service.GATEWAY)))
+                .isEqualTo(200);
         assertThat(status("GET", "/actuator/health", Map.of(), system.port(Standalone.Service.GATEWAY)))
                 .as("health is on the management port only").isEqualTo(404);
         for (Standalone.Service internal : List.of(Standalone.Service.QUERY_API, Standalone.Service.TENANT_ADMIN)) {
@@ -102,7 +105,8 @@ class RouteSweepIT {
 
     private void check(String method, String target, Map<String, String> headers, List<String> leaks) throws IOException {
         int status = status(method, target, headers, system.port(Standalone.Service.GATEWAY));
-        String route = method + " " + target.replaceAll("\\?.*", "");
+        // a ;parameter is no other route: the container removes it before routing
+        String route = method + " " + target.replaceAll("\\?.*", "").replace(";jsessionid=abc", "");
         if (status >= 200 && status < 300 && !PUBLIC.contains(route)) {
             leaks.add(route + " " + headers.keySet() + " -> " + status);
         }

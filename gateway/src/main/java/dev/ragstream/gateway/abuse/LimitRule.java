@@ -10,6 +10,7 @@ enum LimitRule {
     CHAT(Keying.SESSION_AND_CLIENT),
     CUSTOMER_CHAT(Keying.SESSION_AND_CLIENT),
     WIDGET_CONFIG(Keying.CLIENT),
+    INQUIRY(Keying.CLIENT),
     UPLOAD(Keying.CLIENT),
     MEDIA_INFO(Keying.CLIENT),
     API_DEBUG(Keying.CLIENT),
@@ -40,6 +41,7 @@ enum LimitRule {
             case CHAT -> limits.chat();
             case CUSTOMER_CHAT -> limits.customerChat();
             case WIDGET_CONFIG -> limits.widgetConfig();
+            case INQUIRY -> limits.inquiry();
             case UPLOAD -> limits.upload();
             case MEDIA_INFO -> limits.mediaInfo();
             case API_DEBUG -> limits.apiDebug();

@@ -12,6 +12,8 @@ public enum Route {
     /** The OpenAI-compatible chat: the same endpoint switch and limit as {@code /chat}. */
     CHAT_COMPLETIONS("/v1/chat/completions", "chat", true, true, LimitRule.CHAT, "POST"),
     CUSTOMER_CHAT("/customer-chat", "customer_chat", true, true, LimitRule.CUSTOMER_CHAT, null),
+    /** A visitor's inquiry from the customer widget's lead form: switched with the customer chat. */
+    INQUIRY("/customer-chat/inquiry", "customer_chat", true, true, LimitRule.INQUIRY, "POST"),
     WIDGET_CONFIG("/widget-config", "widget_config", true, false, LimitRule.WIDGET_CONFIG, null),
     UPLOAD("/upload", "upload", true, false, LimitRule.UPLOAD, "POST"),
     MEDIA_INFO("/media-info", "media_info", true, false, LimitRule.MEDIA_INFO, null),

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitingTest {
 
     static final GatewayProperties.RateLimits SEED =
-            new GatewayProperties.RateLimits(Duration.ofSeconds(60), 30, 30, 60, 10, 10, 5, 30, 600, 10, 100_000);
+            new GatewayProperties.RateLimits(Duration.ofSeconds(60), 30, 30, 60, 5, 10, 10, 5, 30, 600, 10, 100_000);
 
     private final RateLimiting limits = new RateLimiting(SEED, System::currentTimeMillis);
     private final Tenant acme = new Tenant(TenantId.of("acme"), Map.of());

@@ -77,10 +77,11 @@ class Answering {
     }
 
     /**
+     * @param tone    a widget's tone prompt for the model, null for none
      * @param history earlier messages of the conversation, oldest first
      * @throws ApiException when retrieval fails (database, embedding) or the model's settings are invalid — before anything was handed out
      */
-    Answer answer(Tenant tenant, Optional<LlmSettings> model, List<Turn> history, String question,
+    Answer answer(Tenant tenant, Optional<LlmSettings> model, String tone, List<Turn> history, String question,
                   Consumer<List<Map<String, Object>>> sources, Consumer<String> tokens) {
         LlmPrices prices = model.map(m -> prices(tenant, m)).orElse(null);
         List<Passage> relevant = relevant(tenant, followUps.standalone(tenant, model, history, question));
@@ -95,7 +96,7 @@ class Answering {
         LlmSettings m = model.get();
         AnswerLinks.Guard guard = new AnswerLinks.Guard(origins);
         try {
-            LlmChat.Completion completion = llm.chat(m, prompts.system(tenant), history, Prompts.user(relevant, question),
+            LlmChat.Completion completion = llm.chat(m, prompts.system(tenant, tone), history, Prompts.user(relevant, question),
                     piece -> tokens.accept(guard.accept(piece)));
             tokens.accept(guard.finish());
             metrics.add("chat.tokens", tenant.id().value(), completion.inputTokens(), "kind", "input", "provider", m.provider());

@@ -7,6 +7,7 @@ import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.platform.web.InternalRequestFilter;
 import dev.ragstream.query.QueryProperties;
 import dev.ragstream.query.llm.LlmSettings;
+import dev.ragstream.query.widget.Widgets;
 import jakarta.servlet.http.HttpServletResponse;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -45,9 +46,11 @@ class ChatController {
     private final QueryProperties properties;
     private final TenantMetrics metrics;
     private final JsonMapper json;
+    private final Widgets widgets;
 
     ChatController(TenantRegistry tenants, Answering answering, ChatHistory history, QueryProperties properties,
-                   TenantMetrics metrics, JsonMapper json) {
+                   TenantMetrics metrics, JsonMapper json, Widgets widgets) {
+        this.widgets = widgets;
         this.tenants = tenants;
         this.answering = answering;
         this.history = history;
@@ -60,8 +63,31 @@ class ChatController {
     void chat(@RequestHeader(InternalRequestFilter.TENANT_HEADER) String tenantId,
               @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
               @RequestBody JsonNode body, HttpServletResponse response) {
-        long started = System.nanoTime();
         Tenant tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant-not-found", "Tenant not found"));
+        answer(tenant, null, accept, body, response);
+    }
+
+    /**
+     * {@code POST /internal/customer-chat}: the customer widget's chat, the same contract as
+     * {@code /chat}; {@code widget_key} (default {@value Widgets#DEFAULT_KEY}) selects the widget,
+     * whose tone prompt joins the tenant's template.
+     */
+    @PostMapping("/internal/customer-chat")
+    void customerChat(@RequestHeader(InternalRequestFilter.TENANT_HEADER) String tenantId,
+                      @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+                      @RequestBody JsonNode body, HttpServletResponse response) {
+        Tenant tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant-not-found", "Tenant not found"));
+        JsonNode key = body == null ? null : body.get("widget_key");
+        if (key != null && !key.isNull() && !key.isString()) {
+            throw ApiException.badRequest("invalid-widget-key", "widget_key must be a string");
+        }
+        Widgets.Widget widget = widgets.find(tenant, text(body, "widget_key"));
+        answer(tenant, widget.tonePrompt(), accept, body, response);
+    }
+
+    /** @param tone the widget's tone prompt, null for none */
+    private void answer(Tenant tenant, String tone, String accept, JsonNode body, HttpServletResponse response) {
+        long started = System.nanoTime();
         String sessionId = text(body, "session_id");
         String message = text(body, "message");
         validate(sessionId, message);
@@ -79,7 +105,7 @@ class ChatController {
                 reply.done(limited);
                 return;
             }
-            Answering.Answer answer = answering.answer(tenant, model, session.recent(), message, reply::sources, reply::token);
+            Answering.Answer answer = answering.answer(tenant, model, tone, session.recent(), message, reply::sources, reply::token);
             if (answer.complete() || !answer.text().isEmpty()) { // a cut-off answer is kept for the record, marked incomplete
                 record(tenant, new ChatHistory.Exchange(sessionId, message, answer.text(), answer.sources(), answer.provider(),
                         answer.model(), answer.inputTokens(), answer.outputTokens(), millisSince(started), answer.complete()));

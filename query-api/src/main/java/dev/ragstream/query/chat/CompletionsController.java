@@ -70,7 +70,7 @@ class CompletionsController {
             Turn question = conversation.get(conversation.size() - 1);
             List<Turn> history = conversation.subList(Math.max(0, conversation.size() - 1 - ChatController.RECENT_MESSAGES),
                     conversation.size() - 1);
-            Answering.Answer answer = answering.answer(tenant, llm, history, question.content(), sources -> {
+            Answering.Answer answer = answering.answer(tenant, llm, null, history, question.content(), sources -> {
             }, stream ? chunks::content : piece -> {
             });
             metrics.count("chat.completions.requests", tenant.id().value(), "provider", String.valueOf(answer.provider()),

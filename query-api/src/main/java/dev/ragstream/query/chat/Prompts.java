@@ -49,9 +49,9 @@ class Prompts {
         this.chatDatabase = chatDatabase;
     }
 
-    /** The system message for {@code tenant}. */
-    String system(Tenant tenant) {
-        return template(tenant) + "\n\n" + RULES;
+    /** The system message for {@code tenant}; a widget's {@code tone} prompt (null for none) follows the template. */
+    String system(Tenant tenant, String tone) {
+        return template(tenant) + (tone == null ? "" : "\n\n" + tone) + "\n\n" + RULES;
     }
 
     /** The user message: the passages (citation {@code [n]} is {@code passages.get(n-1)}), then the question. */
