@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param llmTimeout       how long one call of a tenant's language model may take, streaming included
  * @param llmMaxTokens     the longest answer asked of a language model, in tokens
  * @param llmRetries       further attempts after a 429, 5xx or timeout, before the first token only
+ * @param exactScanBelow   a metadata filter that leaves at most this many chunks is searched exactly
+ *                         (every vector compared) rather than through the HNSW index
  */
 @Validated
 @ConfigurationProperties("ragstream.query")
@@ -33,5 +35,6 @@ public record QueryProperties(@DefaultValue("5") @Min(1) @Max(50) int topK,
                               @DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1") double keywordWeight,
                               @DefaultValue("60s") java.time.Duration llmTimeout,
                               @DefaultValue("1024") @Min(16) int llmMaxTokens,
-                              @DefaultValue("2") @Min(0) @Max(5) int llmRetries) {
+                              @DefaultValue("2") @Min(0) @Max(5) int llmRetries,
+                              @DefaultValue("5000") @Min(0) int exactScanBelow) {
 }

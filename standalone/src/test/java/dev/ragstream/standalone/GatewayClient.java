@@ -36,6 +36,11 @@ final class GatewayClient {
         static Part file(String filename, byte[] content) {
             return new Part("file", filename, "application/octet-stream", content);
         }
+
+        /** A plain form field. */
+        static Part field(String name, String value) {
+            return new Part(name, null, null, value.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     Reply upload(String tenant, String key, String filename, byte[] content) {
@@ -46,8 +51,10 @@ final class GatewayClient {
         String boundary = "----rs" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Part part : parts) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.field() + "\"; filename=\""
-                    + part.filename() + "\"\r\nContent-Type: " + part.declaredType() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            String head = part.filename() == null ? "\r\n\r\n"
+                    : "; filename=\"" + part.filename() + "\"\r\nContent-Type: " + part.declaredType() + "\r\n\r\n";
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.field() + "\"" + head)
+                    .getBytes(StandardCharsets.UTF_8));
             body.writeBytes(part.content());
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }

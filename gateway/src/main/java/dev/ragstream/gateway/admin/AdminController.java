@@ -7,6 +7,7 @@ import dev.ragstream.platform.tenant.Tenant;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpMethod;
@@ -28,6 +29,10 @@ import org.springframework.web.util.UriUtils;
 @RestController
 class AdminController {
 
+    /** What {@code /debug-rag} passes on: the query and the chat's metadata filters. */
+    private static final List<String> DEBUG_RAG_PARAMETERS = List.of("query", "speaker", "topic", "file_id", "document_type",
+            "filename");
+
     private final TenantResolver tenants;
     private final ServiceProxy proxy;
     private final URI tenantAdmin;
@@ -42,17 +47,22 @@ class AdminController {
 
     /**
      * {@code GET /debug-rag?tenant=<id>[&query=…]} (the seed's {@code debug-rag.php}), behind the
-     * tenant's admin key: answered by the query API, which is passed the query and nothing else.
+     * tenant's admin key: answered by the query API, which is passed the query and the chat's
+     * metadata filters, nothing else.
      */
     @GetMapping("/debug-rag")
     ResponseEntity<byte[]> debugRag(HttpServletRequest request) {
         Tenant tenant = tenants.resolve(request, null);
         tenants.requireEnabled(tenant, "admin");
         tenants.requireKey(request, tenant.adminApiKey());
-        String query = request.getParameter("query");
-        URI target = query == null ? debugRag
-                : URI.create(debugRag + "?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
-        return proxy.forward(HttpMethod.GET, target, tenant, null, null);
+        StringBuilder passed = new StringBuilder();
+        for (String name : DEBUG_RAG_PARAMETERS) {
+            String value = request.getParameter(name);
+            if (value != null) {
+                passed.append(passed.isEmpty() ? '?' : '&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+        return proxy.forward(HttpMethod.GET, URI.create(debugRag + passed.toString()), tenant, null, null);
     }
 
     @RequestMapping({"/admin", "/admin/**"})

@@ -67,7 +67,8 @@ class DocumentRows {
      * concurrent uploads by transaction-scoped advisory locks.
      * @throws QueueFullException when more than {@code quota} documents would then be waiting
      */
-    Recording record(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, Instant acceptedAt, int quota)
+    Recording record(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, DocumentLabels labels, Instant acceptedAt,
+                     int quota)
             throws SQLException, QueueFullException {
         return dataSources.inTransaction(tenant, c -> {
             int inFlight = reserve(tenant, c, files.size(), quota);
@@ -82,9 +83,10 @@ class DocumentRows {
                     continue;
                 }
                 Optional<UUID> existing = sameOrigin(c, source, origin);
+                String metadata = JsonMapper.shared().writeValueAsString(labels.metadata(file));
                 recorded.add(existing.isPresent()
-                        ? newVersion(c, existing.get(), jobId, file, source, acceptedAt)
-                        : insert(c, jobId, file, source, acceptedAt));
+                        ? newVersion(c, existing.get(), jobId, file, metadata, acceptedAt)
+                        : insert(c, jobId, file, source, metadata, acceptedAt));
             }
             return new Recording(recorded, inFlight);
         });
@@ -126,7 +128,7 @@ class DocumentRows {
         }
     }
 
-    private static Recorded newVersion(Connection c, UUID id, UUID jobId, UploadIntake.Staged file, String source,
+    private static Recorded newVersion(Connection c, UUID id, UUID jobId, UploadIntake.Staged file, String metadata,
                                        Instant acceptedAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE documents SET version = version + 1, status = 'queued', reason = NULL, markdown = NULL, job_id = ?,
@@ -138,7 +140,7 @@ class DocumentRows {
             ps.setString(3, file.contentType());
             ps.setLong(4, file.staged().sizeBytes());
             ps.setString(5, file.staged().sha256());
-            ps.setString(6, metadata(file));
+            ps.setString(6, metadata);
             ps.setString(7, file.staged().reference().toString());
             ps.setTimestamp(8, Timestamp.from(acceptedAt));
             ps.setObject(9, id);
@@ -149,8 +151,8 @@ class DocumentRows {
         }
     }
 
-    private static Recorded insert(Connection c, UUID jobId, UploadIntake.Staged file, String source, Instant acceptedAt)
-            throws SQLException {
+    private static Recorded insert(Connection c, UUID jobId, UploadIntake.Staged file, String source, String metadata,
+                                   Instant acceptedAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO documents (id, job_id, filename, content_type, size_bytes, sha256, source, metadata, status,
                                        version, staged_at, created_at, updated_at)
@@ -162,18 +164,13 @@ class DocumentRows {
             ps.setLong(5, file.staged().sizeBytes());
             ps.setString(6, file.staged().sha256());
             ps.setString(7, source);
-            ps.setString(8, metadata(file));
+            ps.setString(8, metadata);
             ps.setString(9, file.staged().reference().toString());
             ps.setTimestamp(10, Timestamp.from(acceptedAt));
             ps.setTimestamp(11, Timestamp.from(acceptedAt));
             ps.executeUpdate();
             return new Recorded(file, file.documentId(), 1, false, "queued");
         }
-    }
-
-    private static String metadata(UploadIntake.Staged file) {
-        return file.sourceUrl() == null ? "{}"
-                : JsonMapper.shared().writeValueAsString(Map.of("source_url", file.sourceUrl().toString()));
     }
 
     /**

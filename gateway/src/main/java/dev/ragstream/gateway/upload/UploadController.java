@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /upload}, {@code GET /upload/status/{id}} and {@code GET /upload/jobs/{id}}. The tenant
@@ -34,7 +35,8 @@ import org.springframework.web.bind.annotation.RestController;
  * streamed, not read for a {@code tenant_id} field), and is authenticated before a byte of the body
  * is read. Instead of files, a {@code url} form field or a JSON body {@code {"url": "…"}} names a
  * page or file the gateway fetches (see {@code dev.ragstream.gateway.urlimport}); the answer has
- * the same shape.
+ * the same shape. Form fields (or JSON fields) {@code speaker}, {@code topic} and
+ * {@code document_type} label every document of the upload (see {@link DocumentLabels}).
  */
 @RestController
 class UploadController {
@@ -72,12 +74,20 @@ class UploadController {
         int quota = tenant.getInt("MAX_QUEUED_DOCUMENTS", 1000);
         requireQueueRoom(tenant, quota, 1, List.of());
         UUID jobId = jobOf(request);
-        List<UploadIntake.Staged> files = json ? intake.stageUrl(tenant, UrlRequests.jsonUrl(request))
-                : intake.stage(tenant, request, MAX_FILES);
+        DocumentLabels labels;
+        List<UploadIntake.Staged> files;
+        if (json) {
+            JsonNode body = UrlRequests.jsonBody(request);
+            labels = DocumentLabels.of(body);
+            files = intake.stageUrl(tenant, body.get("url").stringValue());
+        } else {
+            labels = new DocumentLabels();
+            files = intake.stage(tenant, request, MAX_FILES, labels);
+        }
         Instant acceptedAt = Instant.now();
         DocumentRows.Recording recording;
         try {
-            recording = documents.record(tenant, jobId, files, acceptedAt, quota);
+            recording = documents.record(tenant, jobId, files, labels, acceptedAt, quota);
         } catch (DocumentRows.QueueFullException e) {
             intake.discard(files);
             throw queueFull(e.inFlight(), quota);

@@ -85,8 +85,11 @@ class UploadIntake implements DocumentTypes {
         return staged;
     }
 
-    /** @throws ApiException 400 (no file), 413 (over the cap), 415 (type not accepted) */
-    List<Staged> stage(Tenant tenant, HttpServletRequest request, int maxFiles) {
+    /**
+     * @param labels receives the upload's label fields ({@link DocumentLabels#FIELDS})
+     * @throws ApiException 400 (no file, an invalid label), 413 (over the cap), 415 (type not accepted)
+     */
+    List<Staged> stage(Tenant tenant, HttpServletRequest request, int maxFiles, DocumentLabels labels) {
         Budget budget = new Budget(tenant.maxUploadBytes());
         List<Staged> staged = new ArrayList<>();
         try {
@@ -96,6 +99,10 @@ class UploadIntake implements DocumentTypes {
                 FileItemInput part = parts.next();
                 if (part.isFormField() && "url".equals(part.getFieldName())) {
                     acceptUrl(tenant, formField(part), budget, maxFiles, staged);
+                    continue;
+                }
+                if (part.isFormField() && DocumentLabels.isLabel(part.getFieldName())) {
+                    labels.put(part.getFieldName(), formField(part));
                     continue;
                 }
                 if (part.isFormField() || !"file".equals(part.getFieldName())) {
@@ -153,7 +160,7 @@ class UploadIntake implements DocumentTypes {
         try (InputStream in = part.getInputStream()) {
             byte[] value = in.readNBytes(MAX_URL_FIELD + 1);
             if (value.length > MAX_URL_FIELD) {
-                throw ApiException.badRequest("invalid-url", "The url field exceeds " + MAX_URL_FIELD + " bytes");
+                throw ApiException.badRequest("field-too-large", "The " + part.getFieldName() + " field exceeds " + MAX_URL_FIELD + " bytes");
             }
             return new String(value, StandardCharsets.UTF_8);
         }

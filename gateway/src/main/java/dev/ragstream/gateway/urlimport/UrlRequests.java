@@ -9,7 +9,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads the {@code url} of a JSON request body {@code {"url": "…"}}; nothing else of the body is used. */
+/** Reads a JSON request body {@code {"url": "…", …}}: the URL to fetch and the body's other fields. */
 public final class UrlRequests {
 
     /** Bodies larger than this are refused (a URL plus room for whitespace and ignored fields). */
@@ -24,8 +24,13 @@ public final class UrlRequests {
         return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
     }
 
-    /** @throws ApiException 400 (not JSON, no string {@code url}), 413 (body over 64 KB) */
+    /** The body's {@code url}. @throws ApiException as {@link #jsonBody} */
     public static String jsonUrl(HttpServletRequest request) {
+        return jsonBody(request).get("url").stringValue();
+    }
+
+    /** The body, an object with a non-blank string {@code url}. @throws ApiException 400 (not JSON, no string {@code url}), 413 (body over 64 KB) */
+    public static JsonNode jsonBody(HttpServletRequest request) {
         if (!isJson(request)) {
             throw ApiException.badRequest("not-json", "Expected a JSON body {\"url\": \"...\"}");
         }
@@ -42,7 +47,7 @@ public final class UrlRequests {
             JsonNode root = JsonMapper.shared().readTree(body);
             JsonNode url = root == null ? null : root.get("url");
             if (url != null && url.isString() && !url.stringValue().isBlank()) {
-                return url.stringValue();
+                return root;
             }
         } catch (JacksonException e) {
             throw ApiException.badRequest("invalid-json", "Malformed JSON body");

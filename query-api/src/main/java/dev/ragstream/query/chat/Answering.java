@@ -12,6 +12,7 @@ import dev.ragstream.query.llm.LlmSettings;
 import dev.ragstream.query.llm.LlmUnavailableException;
 import dev.ragstream.query.llm.Turn;
 import dev.ragstream.query.retrieval.HybridRetriever;
+import dev.ragstream.query.retrieval.MetadataFilter;
 import dev.ragstream.query.retrieval.Passage;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -78,13 +79,14 @@ class Answering {
 
     /**
      * @param tone    a widget's tone prompt for the model, null for none
+     * @param filter  which documents may answer
      * @param history earlier messages of the conversation, oldest first
      * @throws ApiException when retrieval fails (database, embedding) or the model's settings are invalid — before anything was handed out
      */
-    Answer answer(Tenant tenant, Optional<LlmSettings> model, String tone, List<Turn> history, String question,
+    Answer answer(Tenant tenant, Optional<LlmSettings> model, String tone, MetadataFilter filter, List<Turn> history, String question,
                   Consumer<List<Map<String, Object>>> sources, Consumer<String> tokens) {
         LlmPrices prices = model.map(m -> prices(tenant, m)).orElse(null);
-        List<Passage> relevant = relevant(tenant, followUps.standalone(tenant, model, history, question));
+        List<Passage> relevant = relevant(tenant, followUps.standalone(tenant, model, history, question), filter);
         List<Map<String, Object>> cited = relevant.stream().map(Answering::source).toList();
         Set<String> origins = model.isPresent() && !relevant.isEmpty() ? origins(tenant) : Set.of();
         sources.accept(cited);
@@ -119,9 +121,9 @@ class Answering {
         }
     }
 
-    private List<Passage> relevant(Tenant tenant, String query) {
+    private List<Passage> relevant(Tenant tenant, String query, MetadataFilter filter) {
         try {
-            return retriever.retrieve(tenant, query).stream().filter(p -> p.similarity() >= properties.minSimilarity()).toList();
+            return retriever.retrieve(tenant, query, filter).stream().filter(p -> p.similarity() >= properties.minSimilarity()).toList();
         } catch (SQLException e) {
             throw databaseUnavailable(tenant, e);
         } catch (EmbeddingException e) {

@@ -7,6 +7,7 @@ import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.platform.web.InternalRequestFilter;
 import dev.ragstream.query.QueryProperties;
 import dev.ragstream.query.llm.LlmSettings;
+import dev.ragstream.query.retrieval.MetadataFilter;
 import dev.ragstream.query.widget.Widgets;
 import jakarta.servlet.http.HttpServletResponse;
 import java.sql.SQLException;
@@ -91,6 +92,12 @@ class ChatController {
         String sessionId = text(body, "session_id");
         String message = text(body, "message");
         validate(sessionId, message);
+        MetadataFilter filter;
+        try {
+            filter = MetadataFilter.of(body.get("metadata"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-metadata", e.getMessage());
+        }
         boolean stream = body.path("stream").asBoolean(false) || (accept != null && accept.contains("text/event-stream"));
         Optional<LlmSettings> model = Answering.model(tenant);
         ChatReply reply = stream ? ChatReply.events(response, json) : ChatReply.json(response, json);
@@ -105,7 +112,7 @@ class ChatController {
                 reply.done(limited);
                 return;
             }
-            Answering.Answer answer = answering.answer(tenant, model, tone, session.recent(), message, reply::sources, reply::token);
+            Answering.Answer answer = answering.answer(tenant, model, tone, filter, session.recent(), message, reply::sources, reply::token);
             if (answer.complete() || !answer.text().isEmpty()) { // a cut-off answer is kept for the record, marked incomplete
                 record(tenant, new ChatHistory.Exchange(sessionId, message, answer.text(), answer.sources(), answer.provider(),
                         answer.model(), answer.inputTokens(), answer.outputTokens(), millisSince(started), answer.complete()));

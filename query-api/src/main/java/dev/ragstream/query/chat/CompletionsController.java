@@ -6,6 +6,7 @@ import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.platform.web.InternalRequestFilter;
 import dev.ragstream.query.QueryProperties;
+import dev.ragstream.query.retrieval.MetadataFilter;
 import dev.ragstream.query.llm.LlmSettings;
 import dev.ragstream.query.llm.Turn;
 import jakarta.servlet.http.HttpServletResponse;
@@ -70,7 +71,7 @@ class CompletionsController {
             Turn question = conversation.get(conversation.size() - 1);
             List<Turn> history = conversation.subList(Math.max(0, conversation.size() - 1 - ChatController.RECENT_MESSAGES),
                     conversation.size() - 1);
-            Answering.Answer answer = answering.answer(tenant, llm, null, history, question.content(), sources -> {
+            Answering.Answer answer = answering.answer(tenant, llm, null, MetadataFilter.NONE, history, question.content(), sources -> {
             }, stream ? chunks::content : piece -> {
             });
             metrics.count("chat.completions.requests", tenant.id().value(), "provider", String.valueOf(answer.provider()),

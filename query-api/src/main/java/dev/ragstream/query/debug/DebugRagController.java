@@ -8,6 +8,7 @@ import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.platform.web.InternalRequestFilter;
 import dev.ragstream.query.QueryProperties;
 import dev.ragstream.query.retrieval.HybridRetriever;
+import dev.ragstream.query.retrieval.MetadataFilter;
 import dev.ragstream.query.retrieval.Passage;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,7 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /internal/debug-rag} (the gateway's {@code /debug-rag}, behind the tenant's admin
  * key): the tenant's documents with their status; with {@code query}, every candidate both
  * searches found, in the final order, with its vector rank, keyword rank and the three scores —
- * what an operator needs to see why an answer used (or missed) a passage.
+ * what an operator needs to see why an answer used (or missed) a passage. The chat filters
+ * ({@link MetadataFilter#NAMES}) may be given as parameters.
  */
 @RestController
 class DebugRagController {
@@ -53,7 +55,8 @@ class DebugRagController {
 
     @GetMapping("/internal/debug-rag")
     Map<String, Object> debug(@RequestHeader(InternalRequestFilter.TENANT_HEADER) String tenantId,
-                              @RequestParam(name = "query", required = false) String query) {
+                              @RequestParam(name = "query", required = false) String query,
+                              @RequestParam Map<String, String> parameters) {
         Tenant tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant-not-found", "Tenant not found"));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("tenant", tenant.id().value());
@@ -67,8 +70,22 @@ class DebugRagController {
                 throw ApiException.badRequest("message-too-long",
                         "Query too long (maximum " + properties.maxMessageLength() + " characters)");
             }
-            HybridRetriever.Candidates candidates = retriever.candidates(tenant, query.strip());
+            Map<String, String> filters = new LinkedHashMap<>();
+            MetadataFilter.NAMES.forEach(name -> {
+                if (parameters.containsKey(name)) {
+                    filters.put(name, parameters.get(name));
+                }
+            });
+            MetadataFilter filter;
+            try {
+                filter = MetadataFilter.of(filters);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid-metadata", e.getMessage());
+            }
+            HybridRetriever.Candidates candidates = retriever.candidates(tenant, query.strip(), filter);
             answer.put("query", query.strip());
+            answer.put("filters", filter.values());
+            answer.put("vector_search", candidates.exact() ? "exact" : "hnsw");
             answer.put("embedding", Map.of("generation", candidates.generation().number(),
                     "provider", candidates.generation().provider(), "model", candidates.generation().model(),
                     "dimensions", candidates.generation().dimension()));

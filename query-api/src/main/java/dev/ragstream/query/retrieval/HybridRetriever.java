@@ -52,18 +52,21 @@ public class HybridRetriever {
      * @throws SQLException when the tenant's database fails
      * @throws EmbeddingException when the question cannot be embedded (provider down, refusing, or misconfigured)
      */
-    public List<Passage> retrieve(Tenant tenant, String question) throws SQLException {
-        List<Passage> ranked = candidates(tenant, question).passages();
+    public List<Passage> retrieve(Tenant tenant, String question, MetadataFilter filter) throws SQLException {
+        List<Passage> ranked = candidates(tenant, question, filter).passages();
         return ranked.subList(0, Math.min(properties.topK(), ranked.size()));
     }
 
     /**
-     * Every candidate of both lists for {@code question}, in the fused order, with the generation
-     * (model) that searched.
+     * Every candidate of both lists for {@code question} among the documents {@code filter} lets
+     * through, in the fused order, with the generation (model) that searched. A filter leaving at
+     * most {@link QueryProperties#exactScanBelow()} chunks is searched exactly (every vector
+     * compared; an index scan would visit mostly rows the filter drops); otherwise the HNSW scan
+     * iterates until the filtered list is full.
      * @throws SQLException when the tenant's database fails
      * @throws EmbeddingException when the question cannot be embedded (provider down, refusing, or misconfigured)
      */
-    public Candidates candidates(Tenant tenant, String question) throws SQLException {
+    public Candidates candidates(Tenant tenant, String question, MetadataFilter filter) throws SQLException {
         Generation generation = dataSources.inTransaction(tenant, c -> IndexGenerations.active(c)
                 .orElseThrow(() -> new SQLException("the tenant's ragdb has no active embedding generation")));
         EmbeddingModel model;
@@ -73,20 +76,36 @@ public class HybridRetriever {
             throw new EmbeddingException("the tenant's embedding settings are invalid: " + e.getMessage(), false, null, e);
         }
         String vector = PgVectorLiteral.of(model.embedAll(List.of(question)).get(0));
-        return new Candidates(generation, dataSources.inTransaction(tenant, c -> {
+        return dataSources.inTransaction(tenant, c -> {
             try (Statement st = c.createStatement()) {
                 st.execute("SET LOCAL hnsw.ef_search = " + properties.efSearch());
                 st.execute("SET LOCAL hnsw.iterative_scan = relaxed_order");
             }
             Map<String, Hit> hits = new LinkedHashMap<>();
-            nearest(c, generation, vector, hits);
-            keyword(c, generation, TextSearchLanguage.of(tenant), question, vector, hits);
-            return fuse(hits);
-        }));
+            boolean exact = !filter.isEmpty() && filteredChunks(c, filter) <= properties.exactScanBelow();
+            nearest(c, generation, vector, filter, exact, hits);
+            keyword(c, generation, TextSearchLanguage.of(tenant), question, vector, filter, hits);
+            return new Candidates(generation, exact, fuse(hits));
+        });
     }
 
-    /** The candidates of one question, best first, and the generation whose vectors were searched. */
-    public record Candidates(Generation generation, List<Passage> passages) {
+    /**
+     * The candidates of one question, best first, the generation whose vectors were searched, and
+     * whether they were searched exactly (a selective filter) or through the HNSW index.
+     */
+    public record Candidates(Generation generation, boolean exact, List<Passage> passages) {
+    }
+
+    /** How many chunks the active versions of the filtered documents have. */
+    private static long filteredChunks(Connection c, MetadataFilter filter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(d.chunk_count), 0) FROM documents d"
+                + " WHERE d.status <> 'deleted' AND d.active_version IS NOT NULL" + filter.sql())) {
+            filter.bind(ps, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /**
@@ -98,22 +117,45 @@ public class HybridRetriever {
         return "(" + alias + ".embedding::" + generation.vectorType() + " <=> ?::" + generation.vectorType() + ")";
     }
 
-    private void nearest(Connection c, Generation generation, String vector, Map<String, Hit> hits) throws SQLException {
-        // an iterative scan in relaxed order may hand rows over slightly out of order: sorted again, exactly
-        try (PreparedStatement ps = c.prepareStatement("""
+    private void nearest(Connection c, Generation generation, String vector, MetadataFilter filter, boolean exact,
+                         Map<String, Hit> hits) throws SQLException {
+        // exact: the filtered rows are materialised first, so no index can order them; otherwise the iterative
+        // scan in relaxed order may hand rows over slightly out of order: sorted again, exactly
+        String scope = exact ? """
+                WITH scope AS MATERIALIZED (
+                    SELECT v.document_id, v.version, v.chunk_index, v.embedding FROM chunk_vectors v
+                    JOIN documents d ON d.id = v.document_id AND d.active_version = v.version
+                    WHERE v.generation = %2$d AND d.status <> 'deleted'%3$s),
+                nearest AS MATERIALIZED (
+                    SELECT c.document_id, d.filename, c.chunk_index, c.content, c.heading_path, 1 - %1$s AS similarity
+                    FROM scope v
+                    JOIN chunks c ON c.document_id = v.document_id AND c.version = v.version AND c.chunk_index = v.chunk_index
+                    JOIN documents d ON d.id = v.document_id
+                    ORDER BY %1$s
+                    LIMIT ?)""" : """
                 WITH nearest AS MATERIALIZED (
                     SELECT c.document_id, d.filename, c.chunk_index, c.content, c.heading_path, 1 - %1$s AS similarity
                     FROM chunk_vectors v
                     JOIN chunks c ON c.document_id = v.document_id AND c.version = v.version AND c.chunk_index = v.chunk_index
                     JOIN documents d ON d.id = v.document_id AND d.active_version = v.version
-                    WHERE v.generation = %2$d AND d.status <> 'deleted'
+                    WHERE v.generation = %2$d AND d.status <> 'deleted'%3$s
                     ORDER BY %1$s
-                    LIMIT ?)
-                SELECT * FROM nearest ORDER BY similarity DESC, document_id, chunk_index""".formatted(distance("v", generation),
-                generation.number()))) {
-            ps.setString(1, vector);
-            ps.setString(2, vector);
-            ps.setInt(3, properties.candidates());
+                    LIMIT ?)""";
+        try (PreparedStatement ps = c.prepareStatement((scope + """
+
+                SELECT * FROM nearest ORDER BY similarity DESC, document_id, chunk_index""")
+                .formatted(distance("v", generation), generation.number(), filter.sql()))) {
+            int i = 1;
+            if (exact) {
+                i = filter.bind(ps, i);
+                ps.setString(i++, vector);
+                ps.setString(i++, vector);
+            } else {
+                ps.setString(i++, vector);
+                i = filter.bind(ps, i);
+                ps.setString(i++, vector);
+            }
+            ps.setInt(i, properties.candidates());
             try (ResultSet rs = ps.executeQuery()) {
                 for (int rank = 1; rs.next(); rank++) {
                     Hit hit = hit(rs, hits);
@@ -130,13 +172,13 @@ public class HybridRetriever {
      * the chunk closer in meaning, so the order is the same on every run.
      */
     private void keyword(Connection c, Generation generation, String language, String question, String vector,
-                         Map<String, Hit> hits) throws SQLException {
+                         MetadataFilter filter, Map<String, Hit> hits) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 WITH q AS (SELECT replace(websearch_to_tsquery(?::regconfig, ?)::text, ' & ', ' | ') AS text),
                      query AS (SELECT to_tsquery(?::regconfig, text) AS tsq FROM q WHERE text <> ''),
                      candidates AS (
                          SELECT c.document_id, c.version, c.chunk_index, c.content, c.heading_path, c.content_tsv
-                         FROM chunks c, query WHERE c.content_tsv @@ query.tsq LIMIT ?)
+                         FROM chunks c %3$s, query WHERE c.content_tsv @@ query.tsq%4$s LIMIT ?)
                 SELECT k.document_id, d.filename, k.chunk_index, k.content, k.heading_path,
                        ts_rank_cd(k.content_tsv, query.tsq, 32) AS keyword_score,
                        coalesce(1 - %1$s, 0) AS similarity
@@ -145,13 +187,16 @@ public class HybridRetriever {
                                               AND v.version = k.version AND v.chunk_index = k.chunk_index, query
                 WHERE d.status <> 'deleted'
                 ORDER BY keyword_score DESC, similarity DESC, k.document_id, k.chunk_index
-                LIMIT ?""".formatted(distance("v", generation), generation.number()))) {
+                LIMIT ?""".formatted(distance("v", generation), generation.number(),
+                filter.isEmpty() ? "" : "JOIN documents d ON d.id = c.document_id AND d.active_version = c.version",
+                filter.sql()))) {
             ps.setString(1, language);
             ps.setString(2, question);
             ps.setString(3, language);
-            ps.setInt(4, properties.keywordCandidates());
-            ps.setString(5, vector);
-            ps.setInt(6, properties.candidates());
+            int i = filter.bind(ps, 4);
+            ps.setInt(i++, properties.keywordCandidates());
+            ps.setString(i++, vector);
+            ps.setInt(i, properties.candidates());
             try (ResultSet rs = ps.executeQuery()) {
                 for (int rank = 1; rs.next(); rank++) {
                     Hit hit = hit(rs, hits);

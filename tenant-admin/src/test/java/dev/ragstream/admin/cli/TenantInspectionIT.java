@@ -136,7 +136,7 @@ class TenantInspectionIT {
         assertThat(before.err().strip()).isEqualTo("Error: database " + db
                 + " is not ready: the schema is not migrated (run 'tenant migrate " + id + "')");
         assertThat(migrated.exit()).as(migrated.toString()).isZero();
-        assertThat(migrated.out()).isEqualTo(id + ": schema version 7" + System.lineSeparator());
+        assertThat(migrated.out()).isEqualTo(id + ": schema version 8" + System.lineSeparator());
         assertThat(again.out()).isEqualTo(migrated.out());
         assertThat(query(db, "SELECT tableowner FROM pg_tables WHERE tablename = 'chunks'")).containsExactly(role);
         assertThat(after.exit()).as(after.toString()).isZero();
@@ -155,7 +155,7 @@ class TenantInspectionIT {
         Result result = run(tenants, "migrate", "--all");
 
         assertThat(result.exit()).as(result.toString()).isEqualTo(1);
-        assertThat(result.out().lines()).containsExactlyInAnyOrder(first + ": schema version 7", last + ": schema version 7");
+        assertThat(result.out().lines()).containsExactlyInAnyOrder(first + ": schema version 8", last + ": schema version 8");
         List<String> errors = result.err().lines().toList();
         assertThat(errors).hasSize(3);
         assertThat(errors).anySatisfy(line -> assertThat(line).startsWith(broken + ": failed: cannot migrate "
