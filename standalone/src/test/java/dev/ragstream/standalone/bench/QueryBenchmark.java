@@ -129,6 +129,7 @@ public final class QueryBenchmark {
                 for (String q : questions) {
                     single.add(chat(gateway, tenant, q));
                 }
+                Map<String, String> loaded = tenant;
                 List<Long> concurrent = Collections.synchronizedList(new ArrayList<>());
                 ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
                 long concurrentStarted = System.nanoTime();
@@ -137,7 +138,7 @@ public final class QueryBenchmark {
                     int client = c;
                     running.add(clients.submit(() -> {
                         for (int i = 0; i < PER_CLIENT; i++) {
-                            concurrent.add(chat(gateway, tenant, questions.get((client * PER_CLIENT + i) % questions.size())));
+                            concurrent.add(chat(gateway, loaded, questions.get((client * PER_CLIENT + i) % questions.size())));
                         }
                         return null;
                     }));
