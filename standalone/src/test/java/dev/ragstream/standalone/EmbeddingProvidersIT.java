@@ -100,7 +100,7 @@ class EmbeddingProvidersIT {
         assertThat(reply.body().path("sources").get(0).path("filename").asString()).isEqualTo("handbook.md");
         // the local tenant's index stays on the local model
         assertThat(local.query("SELECT provider || ':' || model || ':' || dimension FROM embedding_generations WHERE active"))
-                .containsExactly("local:all-minilm-l6-v2:384");
+                .containsExactly("local:all-minilm-l6-v2-q:384");
     }
 
     @Test

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -159,10 +162,28 @@ final class CreateCommand implements Callable<Integer> {
     private void provision(DatabaseTarget database) {
         try {
             String version = new DatabaseProvisioner(cli.adminUser, cli.adminPassword).provision(database, DatabaseProvisioner.Kind.RAGDB);
+            firstGenerationOfTheNewModel(database);
             System.out.println("Database: " + database + " ready at schema version " + version);
         } catch (SQLException | RuntimeException e) {
             throw new IllegalStateException("cannot provision database " + database + ": " + ErrorLine.of(e)
                     + " (nothing was created)", e);
+        }
+    }
+
+    /**
+     * A new ragdb starts with generation 1 of the fp32 model; a tenant created now uses
+     * {@link EnvTemplate#EMBEDDING_MODEL} (same tokenizer, same 384 dimensions), so while the
+     * database holds no vectors its first generation is that model's — no second generation is
+     * made on the first upload.
+     */
+    private static void firstGenerationOfTheNewModel(DatabaseTarget database) throws SQLException {
+        try (Connection c = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE embedding_generations SET model = ?
+                     WHERE generation = 1 AND provider = 'local' AND model = 'all-minilm-l6-v2'
+                       AND NOT EXISTS (SELECT 1 FROM chunk_vectors)""")) {
+            ps.setString(1, EnvTemplate.EMBEDDING_MODEL);
+            ps.executeUpdate();
         }
     }
 

@@ -47,6 +47,8 @@ class TenantCliIT {
             "LLM_PROVIDER", "OPENAI_API_KEY", "OPENAI_MODEL", "ANTHROPIC_API_KEY", "CLAUDE_MODEL",
             "DOCLING_SERVICE_URL", "MAX_UPLOAD_SIZE_MB", "ALLOWED_ORIGINS", "ADMIN_USERNAME", "ADMIN_PASSWORD",
             "API_DEBUG_LOGGING_ENABLED", "API_DEBUG_LOG_PATH", "API_DEBUG_USERNAME", "API_DEBUG_PASSWORD");
+    /** What ragstream's template adds to the seed's, after the LLM settings: the embedding model. */
+    private static final List<String> ADDED_VARIABLES = List.of("EMBEDDING_PROVIDER", "EMBEDDING_MODEL");
     private static final List<String> API_KEYS = List.of("ADMIN_API_KEY", "CHAT_API_KEY", "UPLOAD_API_KEY");
 
     private static final List<String> extraRoles = Collections.synchronizedList(new ArrayList<>());
@@ -73,7 +75,15 @@ class TenantCliIT {
         assertThat(result.err()).isEmpty();
         assertThat(result.out()).contains("Creating tenant: " + id, "Tenant created successfully!");
         Map<String, String> env = EnvFile.read(envOf(id));
-        assertThat(env.keySet()).containsExactlyElementsOf(SEED_VARIABLES);
+        List<String> expected = new ArrayList<>(SEED_VARIABLES);
+        expected.addAll(expected.indexOf("CLAUDE_MODEL") + 1, ADDED_VARIABLES);
+        assertThat(env.keySet()).containsExactlyElementsOf(expected);
+        assertThat(env).containsEntry("EMBEDDING_PROVIDER", "local").containsEntry("EMBEDDING_MODEL", "all-minilm-l6-v2-q");
+        try (Connection c = Cli.connectAdmin(databaseOf(id));
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT generation || ':' || model FROM embedding_generations WHERE active")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("the first generation is the new tenant's model").isEqualTo("1:all-minilm-l6-v2-q");
+        }
         assertThat(env).containsEntry("TENANT_ID", id).containsEntry("TENANT_NAME", "Acme Corporation")
                 .containsEntry("DB_HOST", host).containsEntry("DB_PORT", String.valueOf(port))
                 .containsEntry("DB_NAME", databaseOf(id)).containsEntry("DB_USER", roleOf(id))
