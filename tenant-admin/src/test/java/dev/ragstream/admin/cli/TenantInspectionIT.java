@@ -82,7 +82,7 @@ class TenantInspectionIT {
         String vector = query(db, "SELECT extversion FROM pg_extension WHERE extname = 'vector'").get(0);
         assertThat(result.out().lines()).containsExactly("Tenant: " + id,
                 "Database: " + db + " on " + Cli.HOST + ":" + Cli.PORT + " as " + roleOf(id),
-                "Server version: " + server, "pgvector version: " + vector, "Schema version: 7",
+                "Server version: " + server, "pgvector version: " + vector, "Schema version: 8",
                 "Documents: 2", "Chunks: 3", "Connection OK");
     }
 
@@ -140,7 +140,7 @@ class TenantInspectionIT {
         assertThat(again.out()).isEqualTo(migrated.out());
         assertThat(query(db, "SELECT tableowner FROM pg_tables WHERE tablename = 'chunks'")).containsExactly(role);
         assertThat(after.exit()).as(after.toString()).isZero();
-        assertThat(after.out()).contains("Schema version: 7", "Documents: 0", "Chunks: 0", "Connection OK");
+        assertThat(after.out()).contains("Schema version: 8", "Documents: 0", "Chunks: 0", "Connection OK");
     }
 
     @Test
