@@ -1,14 +1,12 @@
 package dev.ragstream.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ragstream.testsupport.fixtures.Fixtures;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -153,11 +151,7 @@ class MetadataFiltersIT {
         for (int i = 0; i < labels.length; i += 2) {
             parts.add(GatewayClient.Part.field(labels[i], labels[i + 1]));
         }
-        GatewayClient.Reply accepted = gateway.upload(tenant.id(), tenant.uploadKey(), parts);
-        assertThat(accepted.status()).isEqualTo(202);
-        String id = accepted.text("document_id");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                assertThat(gateway.status(tenant.id(), tenant.uploadKey(), id).text("status")).isEqualTo("indexed"));
+        TwoTenantsEndToEndIT.uploadAndAwaitIndexed(gateway, tenant, parts);
     }
 
     private static GatewayClient.Reply chat(String metadata) {

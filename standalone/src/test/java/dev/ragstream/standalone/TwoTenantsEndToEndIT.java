@@ -277,7 +277,12 @@ class TwoTenantsEndToEndIT {
     }
 
     static String uploadAndAwaitIndexed(GatewayClient gateway, TestTenants.Created tenant, String filename, byte[] content) {
-        GatewayClient.Reply accepted = gateway.upload(tenant.id(), tenant.uploadKey(), filename, content);
+        return uploadAndAwaitIndexed(gateway, tenant, java.util.List.of(GatewayClient.Part.file(filename, content)));
+    }
+
+    /** One upload of one file and any form fields; returns the document's id once it is indexed. */
+    static String uploadAndAwaitIndexed(GatewayClient gateway, TestTenants.Created tenant, java.util.List<GatewayClient.Part> parts) {
+        GatewayClient.Reply accepted = gateway.upload(tenant.id(), tenant.uploadKey(), parts);
         assertThat(accepted.status()).isEqualTo(202);
         assertThat(accepted.text("status")).isEqualTo("queued");
         String id = accepted.text("document_id");
