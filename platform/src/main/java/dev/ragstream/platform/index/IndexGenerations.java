@@ -199,7 +199,8 @@ public final class IndexGenerations {
      * memory is sized for its graph to fit (about 1.5 × the vectors and their links; 64 MB to 1 GB).
      * A build that failed before (an invalid index left behind) is dropped and started over. Runs
      * on {@code c} in autocommit mode (a concurrent build cannot run in a transaction) and blocks
-     * until the index is ready; returns at once when another session is building it already.
+     * until the index is ready, then refreshes the planner's statistics of the loaded tables;
+     * returns at once when another session is building it already.
      * @return where the index stands now: {@code READY}, or {@code BUILDING} by another session
      */
     public static IndexState buildIndex(Connection c, Generation generation) throws SQLException {
@@ -221,6 +222,9 @@ public final class IndexGenerations {
                     + " ON chunk_vectors USING hnsw ((embedding::vector(" + generation.dimension()
                     + ")) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE generation = " + generation.number());
             st.execute("RESET maintenance_work_mem");
+            // a load this large has outgrown the planner's statistics: without fresh ones it joins all rows
+            // before it orders them by distance instead of walking the new index (autovacuum would take a minute)
+            st.execute("ANALYZE documents, chunks, chunk_vectors");
             return indexState(c, generation.number());
         } finally {
             c.setAutoCommit(autoCommit);

@@ -119,31 +119,32 @@ public class HybridRetriever {
 
     private void nearest(Connection c, Generation generation, String vector, MetadataFilter filter, boolean exact,
                          Map<String, Hit> hits) throws SQLException {
-        // exact: the filtered rows are materialised first, so no index can order them; otherwise the iterative
-        // scan in relaxed order may hand rows over slightly out of order: sorted again, exactly
+        // vectors and documents only, ordered by distance; the 20 nearest then fetch their text. Exact: the
+        // filtered rows are materialised first, so no index can order them; otherwise the iterative scan in
+        // relaxed order may hand rows over slightly out of order: sorted again, exactly
         String scope = exact ? """
                 WITH scope AS MATERIALIZED (
-                    SELECT v.document_id, v.version, v.chunk_index, v.embedding FROM chunk_vectors v
+                    SELECT v.document_id, v.version, v.chunk_index, v.embedding, d.filename FROM chunk_vectors v
                     JOIN documents d ON d.id = v.document_id AND d.active_version = v.version
                     WHERE v.generation = %2$d AND d.status <> 'deleted'%3$s),
                 nearest AS MATERIALIZED (
-                    SELECT c.document_id, d.filename, c.chunk_index, c.content, c.heading_path, 1 - %1$s AS similarity
+                    SELECT v.document_id, v.version, v.chunk_index, v.filename, 1 - %1$s AS similarity
                     FROM scope v
-                    JOIN chunks c ON c.document_id = v.document_id AND c.version = v.version AND c.chunk_index = v.chunk_index
-                    JOIN documents d ON d.id = v.document_id
                     ORDER BY %1$s
                     LIMIT ?)""" : """
                 WITH nearest AS MATERIALIZED (
-                    SELECT c.document_id, d.filename, c.chunk_index, c.content, c.heading_path, 1 - %1$s AS similarity
+                    SELECT v.document_id, v.version, v.chunk_index, d.filename, 1 - %1$s AS similarity
                     FROM chunk_vectors v
-                    JOIN chunks c ON c.document_id = v.document_id AND c.version = v.version AND c.chunk_index = v.chunk_index
                     JOIN documents d ON d.id = v.document_id AND d.active_version = v.version
                     WHERE v.generation = %2$d AND d.status <> 'deleted'%3$s
                     ORDER BY %1$s
                     LIMIT ?)""";
         try (PreparedStatement ps = c.prepareStatement((scope + """
 
-                SELECT * FROM nearest ORDER BY similarity DESC, document_id, chunk_index""")
+                SELECT n.document_id, n.filename, n.chunk_index, c.content, c.heading_path, n.similarity
+                FROM nearest n
+                JOIN chunks c ON c.document_id = n.document_id AND c.version = n.version AND c.chunk_index = n.chunk_index
+                ORDER BY n.similarity DESC, n.document_id, n.chunk_index""")
                 .formatted(distance("v", generation), generation.number(), filter.sql()))) {
             int i = 1;
             if (exact) {
@@ -177,17 +178,22 @@ public class HybridRetriever {
                 WITH q AS (SELECT replace(websearch_to_tsquery(?::regconfig, ?)::text, ' & ', ' | ') AS text),
                      query AS (SELECT to_tsquery(?::regconfig, text) AS tsq FROM q WHERE text <> ''),
                      candidates AS (
-                         SELECT c.document_id, c.version, c.chunk_index, c.content, c.heading_path, c.content_tsv
-                         FROM chunks c %3$s, query WHERE c.content_tsv @@ query.tsq%4$s LIMIT ?)
-                SELECT k.document_id, d.filename, k.chunk_index, k.content, k.heading_path,
-                       ts_rank_cd(k.content_tsv, query.tsq, 32) AS keyword_score,
-                       coalesce(1 - %1$s, 0) AS similarity
-                FROM candidates k JOIN documents d ON d.id = k.document_id AND d.active_version = k.version
-                     LEFT JOIN chunk_vectors v ON v.generation = %2$d AND v.document_id = k.document_id
-                                              AND v.version = k.version AND v.chunk_index = k.chunk_index, query
-                WHERE d.status <> 'deleted'
-                ORDER BY keyword_score DESC, similarity DESC, k.document_id, k.chunk_index
-                LIMIT ?""".formatted(distance("v", generation), generation.number(),
+                         SELECT c.document_id, c.version, c.chunk_index, c.content_tsv
+                         FROM chunks c %3$s, query WHERE c.content_tsv @@ query.tsq%4$s LIMIT ?),
+                     ranked AS MATERIALIZED (
+                         SELECT k.document_id, k.version, k.chunk_index, d.filename,
+                                ts_rank_cd(k.content_tsv, query.tsq, 32) AS keyword_score, coalesce(1 - %1$s, 0) AS similarity
+                         FROM candidates k JOIN documents d ON d.id = k.document_id AND d.active_version = k.version
+                              LEFT JOIN chunk_vectors v ON v.generation = %2$d AND v.document_id = k.document_id
+                                                       AND v.version = k.version AND v.chunk_index = k.chunk_index, query
+                         WHERE d.status <> 'deleted'
+                         ORDER BY keyword_score DESC, similarity DESC, k.document_id, k.chunk_index
+                         LIMIT ?)
+                SELECT r.document_id, r.filename, r.chunk_index, c.content, c.heading_path, r.keyword_score, r.similarity
+                FROM ranked r
+                JOIN chunks c ON c.document_id = r.document_id AND c.version = r.version AND c.chunk_index = r.chunk_index
+                ORDER BY r.keyword_score DESC, r.similarity DESC, r.document_id, r.chunk_index
+                """.formatted(distance("v", generation), generation.number(),
                 filter.isEmpty() ? "" : "JOIN documents d ON d.id = c.document_id AND d.active_version = c.version",
                 filter.sql()))) {
             ps.setString(1, language);
