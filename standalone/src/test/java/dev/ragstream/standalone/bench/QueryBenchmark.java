@@ -177,6 +177,10 @@ public final class QueryBenchmark {
                         recall);
             }
         } finally {
+            if (System.getenv("QUERY_BENCH_KEEP") != null && tenant != null) { // to study the loaded tenant's queries afterwards
+                System.out.println("kept: database " + tenant.get("DB_NAME") + ", chatdb " + chatDb);
+                return;
+            }
             if (tenant != null) {
                 TestDatabase.dropDatabase(tenant.get("DB_NAME"));
                 TestDatabase.dropRole(tenant.get("DB_USER"));
