@@ -159,7 +159,11 @@ class Answering {
     }
 
     static ApiException databaseUnavailable(Tenant tenant, SQLException e) {
-        log.error("Tenant {}: chat failed on the database: SQL state {}", tenant.id(), e.getSQLState());
+        if (e instanceof java.sql.SQLTransientConnectionException) { // the pool's acquire timeout: busy, not broken
+            log.error("Tenant {}: chat found no free connection of the tenant's pool in time (all busy)", tenant.id());
+        } else {
+            log.error("Tenant {}: chat failed on the database: SQL state {}", tenant.id(), e.getSQLState());
+        }
         return ApiException.databaseUnavailable();
     }
 
