@@ -63,6 +63,10 @@ class IndexBuildIT {
                 assertThat(rs.getInt(1)).as("the planner has column statistics of the loaded tables (only ANALYZE makes them)")
                         .isEqualTo(3);
             }
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT gin_clean_pending_list('chunks_content_tsv_idx')")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).as("the full-text index has no pending entries left to merge").isZero();
+            }
             assertThat(plan(c)).contains("chunk_vectors_g1_hnsw");
 
             try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + tenant.database(),

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +22,15 @@ import tools.jackson.databind.JsonNode;
  * and {@code filename} on the real stack: labels given at upload, filters given in the chat's
  * {@code metadata} and to {@code /debug-rag}. A filter still yields a full candidate list — through
  * the HNSW index when it leaves many chunks, by an exact scan when it leaves few (the threshold is
- * set low here so that both paths run).
+ * set low here so that both paths run). Full-text search finds its candidates through a
+ * question's rarest words (its candidate budget is set low here as well).
  */
 class MetadataFiltersIT {
 
     private static final String VACATION = "How many vacation days do employees get?";
     private static final int EXACT_SCAN_BELOW = 40;
     private static final int CANDIDATES = 20;
+    private static final int KEYWORD_CANDIDATES = 30;
 
     @TempDir
     static Path home;
@@ -39,11 +42,12 @@ class MetadataFiltersIT {
     static String handbook;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws IOException, SQLException {
         tenants = new TestTenants(home.resolve("tenants"));
         tenant = tenants.create("filters");
         system = Standalone.start(tenants.settings(home.resolve("data"),
-                Map.of("ragstream.query.exact-scan-below", String.valueOf(EXACT_SCAN_BELOW))));
+                Map.of("ragstream.query.exact-scan-below", String.valueOf(EXACT_SCAN_BELOW),
+                        "ragstream.query.keyword-candidates", String.valueOf(KEYWORD_CANDIDATES))));
         gateway = new GatewayClient(system.gatewayUrl());
         handbook = TwoTenantsEndToEndIT.uploadAndAwaitIndexed(gateway, tenant, "handbook.md", Fixtures.bytes(Fixtures.HANDBOOK));
         uploadLabelled("ada-talk.md", """
@@ -70,6 +74,7 @@ class MetadataFiltersIT {
                     .append(i).append(" seconds to reset it, and keep it away from water and direct sunlight at all times.\n\n");
         }
         uploadLabelled("manual.md", manual.toString(), "topic", "manual");
+        tenant.execute("ANALYZE chunks"); // the planner's word statistics, as autovacuum keeps them
     }
 
     @AfterAll
@@ -109,6 +114,15 @@ class MetadataFiltersIT {
         assertThat(chunksOf("manual.md")).isGreaterThan(EXACT_SCAN_BELOW);
         assertThat(vectorCandidates(debug)).as("as many as without a filter").isEqualTo(CANDIDATES);
         assertThat(filenames(debug)).containsOnly("manual.md");
+    }
+
+    @Test
+    void fullTextFindsItsCandidatesThroughTheRarestWords() {
+        // 'gadget' is in each of the manual's 60 chunks, 'loom' in one chunk of one talk: with 30 candidates at most,
+        // only 'loom' finds them; without that, 'gadget' would bring in the manual
+        assertThat(keywordFilenames(debugRag("Which gadget mentions a loom?"))).containsOnly("ada-talk.md");
+        // common words only: the rarest of them still finds candidates
+        assertThat(keywordFilenames(debugRag("gadget button"))).contains("manual.md");
     }
 
     @Test
@@ -171,6 +185,17 @@ class MetadataFiltersIT {
 
     private static List<String> filenames(JsonNode debug) {
         return debug.path("candidates").findValuesAsString("filename");
+    }
+
+    /** The files of the candidates that full-text search found. */
+    private static List<String> keywordFilenames(JsonNode debug) {
+        List<String> filenames = new ArrayList<>();
+        for (JsonNode candidate : debug.path("candidates")) {
+            if (!candidate.path("keyword_rank").isNull()) {
+                filenames.add(candidate.path("filename").asString());
+            }
+        }
+        return filenames;
     }
 
     private static long vectorCandidates(JsonNode debug) {

@@ -48,6 +48,15 @@ final class TestTenants implements AutoCloseable {
                 return rows;
             }
         }
+
+        /** Runs {@code sql} on the tenant's ragdb as the superuser. */
+        void execute(String sql) throws java.sql.SQLException {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                    "jdbc:postgresql://127.0.0.1:5432/" + database(), "postgres", "");
+                 java.sql.Statement statement = c.createStatement()) {
+                statement.execute(sql);
+            }
+        }
     }
 
     private final Path dir;

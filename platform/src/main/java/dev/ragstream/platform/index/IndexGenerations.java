@@ -199,7 +199,8 @@ public final class IndexGenerations {
      * memory is sized for its graph to fit (about 1.5 × the vectors and their links; 64 MB to 1 GB).
      * A build that failed before (an invalid index left behind) is dropped and started over. Runs
      * on {@code c} in autocommit mode (a concurrent build cannot run in a transaction) and blocks
-     * until the index is ready, then refreshes the planner's statistics of the loaded tables;
+     * until the index is ready, then refreshes the planner's statistics of the loaded tables and
+     * merges the full-text index's pending entries;
      * returns at once when another session is building it already.
      * @return where the index stands now: {@code READY}, or {@code BUILDING} by another session
      */
@@ -225,6 +226,8 @@ public final class IndexGenerations {
             // a load this large has outgrown the planner's statistics: without fresh ones it joins all rows
             // before it orders them by distance instead of walking the new index (autovacuum would take a minute)
             st.execute("ANALYZE documents, chunks, chunk_vectors");
+            // and full-text search would read the chunks' unmerged index entries on every query
+            st.execute("SELECT gin_clean_pending_list('chunks_content_tsv_idx')");
             return indexState(c, generation.number());
         } finally {
             c.setAutoCommit(autoCommit);

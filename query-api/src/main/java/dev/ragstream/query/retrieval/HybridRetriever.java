@@ -18,10 +18,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,17 +34,26 @@ import org.springframework.stereotype.Component;
  * embedded by the model of the tenant's active embedding generation: the nearest neighbours by
  * cosine (HNSW, iterative scan so that the join to active documents still yields a
  * full list; a document's active version keeps answering while a new version is being indexed) and
- * the best full-text matches (candidates capped before ranking), fused with weighted reciprocal
- * rank fusion (k = 60, see {@link #fuse}). Reads only through the tenant's own pool.
+ * the best full-text matches (candidates found through the question's rarest words and capped
+ * before ranking), fused with weighted reciprocal rank fusion (k = 60, see {@link #fuse}). The
+ * question is embedded while the full-text search runs. Reads only through the tenant's own pool,
+ * one connection at a time.
  */
 @Component
-public class HybridRetriever {
+public class HybridRetriever implements AutoCloseable {
 
     private static final int RRF_K = 60;
 
     private final TenantDataSources dataSources;
     private final EmbeddingModels models;
     private final QueryProperties properties;
+    private final WordFrequencies frequencies = new WordFrequencies();
+    /** Embeds questions while their full-text search runs; a thread per question in flight (a provider may be slow). */
+    private final ExecutorService embedder = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "question-embedding");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public HybridRetriever(TenantDataSources dataSources, EmbeddingModels models, QueryProperties properties) {
         this.dataSources = dataSources;
@@ -67,26 +81,58 @@ public class HybridRetriever {
      * @throws EmbeddingException when the question cannot be embedded (provider down, refusing, or misconfigured)
      */
     public Candidates candidates(Tenant tenant, String question, MetadataFilter filter) throws SQLException {
-        Generation generation = dataSources.inTransaction(tenant, c -> IndexGenerations.active(c)
-                .orElseThrow(() -> new SQLException("the tenant's ragdb has no active embedding generation")));
+        // two short transactions: none holds a connection while it waits for the embedding (or for another connection)
+        Map<String, Hit> hits = new LinkedHashMap<>();
+        record Keyword(Generation generation, Future<float[]> embedded, List<KeywordHit> hits) {
+        }
+        Keyword keyword = dataSources.inTransaction(tenant, c -> {
+            Generation generation = IndexGenerations.active(c)
+                    .orElseThrow(() -> new SQLException("the tenant's ragdb has no active embedding generation"));
+            Future<float[]> embedded = embed(tenant, generation, question);
+            return new Keyword(generation, embedded, keyword(c, tenant, question, filter));
+        });
+        Generation generation = keyword.generation();
+        String vector = PgVectorLiteral.of(embedded(keyword.embedded()));
+        return dataSources.inTransaction(tenant, c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL hnsw.ef_search = " + properties.efSearch() + "; SET LOCAL hnsw.iterative_scan = relaxed_order");
+            }
+            boolean exact = !filter.isEmpty() && filteredChunks(c, filter) <= properties.exactScanBelow();
+            nearest(c, generation, vector, filter, exact, hits);
+            keywordOrder(c, generation, vector, keyword.hits(), hits);
+            return new Candidates(generation, exact, fuse(hits));
+        });
+    }
+
+    /** Starts embedding {@code question} with {@code generation}'s model. */
+    private Future<float[]> embed(Tenant tenant, Generation generation, String question) {
         EmbeddingModel model;
         try {
             model = models.forSettings(EmbeddingSettings.forGeneration(generation.provider(), generation.model(), generation.dimensions(), tenant::get));
         } catch (IllegalArgumentException e) {
             throw new EmbeddingException("the tenant's embedding settings are invalid: " + e.getMessage(), false, null, e);
         }
-        String vector = PgVectorLiteral.of(model.embedAll(List.of(question)).get(0));
-        return dataSources.inTransaction(tenant, c -> {
-            try (Statement st = c.createStatement()) {
-                st.execute("SET LOCAL hnsw.ef_search = " + properties.efSearch());
-                st.execute("SET LOCAL hnsw.iterative_scan = relaxed_order");
+        return embedder.submit(() -> model.embedAll(List.of(question)).get(0));
+    }
+
+    private static float[] embedded(Future<float[]> embedding) {
+        try {
+            return embedding.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) { // EmbeddingException among them
+                throw cause;
             }
-            Map<String, Hit> hits = new LinkedHashMap<>();
-            boolean exact = !filter.isEmpty() && filteredChunks(c, filter) <= properties.exactScanBelow();
-            nearest(c, generation, vector, filter, exact, hits);
-            keyword(c, generation, TextSearchLanguage.of(tenant), question, vector, filter, hits);
-            return new Candidates(generation, exact, fuse(hits));
-        });
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            embedding.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new EmbeddingException("interrupted while embedding the question", true, null, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        embedder.shutdownNow();
     }
 
     /**
@@ -159,7 +205,7 @@ public class HybridRetriever {
             ps.setInt(i, properties.candidates());
             try (ResultSet rs = ps.executeQuery()) {
                 for (int rank = 1; rs.next(); rank++) {
-                    Hit hit = hit(rs, hits);
+                    Hit hit = hit(rs, rs.getString("filename"), hits);
                     hit.similarity = rs.getDouble("similarity");
                     hit.vectorRank = rank;
                 }
@@ -167,45 +213,102 @@ public class HybridRetriever {
         }
     }
 
+    /** A full-text match before its text and similarity are known. */
+    private record KeywordHit(UUID documentId, int version, int chunkIndex, String filename, double score) {
+    }
+
     /**
-     * Any of the question's words may match (a chat question is no boolean query); ranking only on
-     * capped candidates. Full-text ranks tie often (cover density of a few shared words): ties go to
-     * the chunk closer in meaning, so the order is the same on every run.
+     * The best full-text matches, ties with the last one included (at most two lists' worth), best
+     * first. Any of the question's words may match (a chat question is no boolean query), but the
+     * candidates are found through its rarest words only (see {@link WordFrequencies#selective}): a
+     * word in a third of all chunks says little about any of them, and would have every question
+     * rank thousands of rows. At most {@link QueryProperties#keywordCandidates()} candidates are
+     * ranked, by cover density over all of the question's words.
      */
-    private void keyword(Connection c, Generation generation, String language, String question, String vector,
-                         MetadataFilter filter, Map<String, Hit> hits) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                WITH q AS (SELECT replace(websearch_to_tsquery(?::regconfig, ?)::text, ' & ', ' | ') AS text),
-                     query AS (SELECT to_tsquery(?::regconfig, text) AS tsq FROM q WHERE text <> ''),
-                     candidates AS (
-                         SELECT c.document_id, c.version, c.chunk_index, c.content_tsv
-                         FROM chunks c %3$s, query WHERE c.content_tsv @@ query.tsq%4$s LIMIT ?),
-                     ranked AS MATERIALIZED (
-                         SELECT k.document_id, k.version, k.chunk_index, d.filename,
-                                ts_rank_cd(k.content_tsv, query.tsq, 32) AS keyword_score, coalesce(1 - %1$s, 0) AS similarity
-                         FROM candidates k JOIN documents d ON d.id = k.document_id AND d.active_version = k.version
-                              LEFT JOIN chunk_vectors v ON v.generation = %2$d AND v.document_id = k.document_id
-                                                       AND v.version = k.version AND v.chunk_index = k.chunk_index, query
-                         WHERE d.status <> 'deleted'
-                         ORDER BY keyword_score DESC, similarity DESC, k.document_id, k.chunk_index
-                         LIMIT ?)
-                SELECT r.document_id, r.filename, r.chunk_index, c.content, c.heading_path, r.keyword_score, r.similarity
-                FROM ranked r
-                JOIN chunks c ON c.document_id = r.document_id AND c.version = r.version AND c.chunk_index = r.chunk_index
-                ORDER BY r.keyword_score DESC, r.similarity DESC, r.document_id, r.chunk_index
-                """.formatted(distance("v", generation), generation.number(),
-                filter.isEmpty() ? "" : "JOIN documents d ON d.id = c.document_id AND d.active_version = c.version",
-                filter.sql()))) {
+    private List<KeywordHit> keyword(Connection c, Tenant tenant, String question, MetadataFilter filter) throws SQLException {
+        String language = TextSearchLanguage.of(tenant);
+        List<String> words = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT unnest(tsvector_to_array(to_tsvector(?::regconfig, ?)))")) {
             ps.setString(1, language);
             ps.setString(2, question);
-            ps.setString(3, language);
-            int i = filter.bind(ps, 4);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    words.add(rs.getString(1));
+                }
+            }
+        }
+        if (words.isEmpty()) { // stop words only
+            return List.of();
+        }
+        String selective = WordFrequencies.anyOf(frequencies.selective(tenant, c, words, properties.keywordCandidates()));
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH query AS (SELECT to_tsquery(?::regconfig, replace(websearch_to_tsquery(?::regconfig, ?)::text, ' & ', ' | ')) AS tsq),
+                     candidates AS (
+                         SELECT c.document_id, c.version, c.chunk_index, c.content_tsv
+                         FROM chunks c %1$s WHERE c.content_tsv @@ ?::tsquery%2$s LIMIT ?),
+                     ranked AS MATERIALIZED (
+                         SELECT k.document_id, k.version, k.chunk_index, d.filename, ts_rank_cd(k.content_tsv, query.tsq, 32) AS keyword_score
+                         FROM candidates k JOIN documents d ON d.id = k.document_id AND d.active_version = k.version, query
+                         WHERE d.status <> 'deleted'
+                         ORDER BY keyword_score DESC
+                         FETCH FIRST ? ROWS WITH TIES)
+                SELECT document_id, version, chunk_index, filename, keyword_score FROM ranked
+                ORDER BY keyword_score DESC, document_id, chunk_index
+                LIMIT ?
+                """.formatted(filter.isEmpty() ? "" : "JOIN documents d ON d.id = c.document_id AND d.active_version = c.version",
+                filter.sql()))) {
+            ps.setString(1, language);
+            ps.setString(2, language);
+            ps.setString(3, question);
+            ps.setString(4, selective);
+            int i = filter.bind(ps, 5);
             ps.setInt(i++, properties.keywordCandidates());
-            ps.setString(i++, vector);
-            ps.setInt(i, properties.candidates());
+            ps.setInt(i++, properties.candidates());
+            ps.setInt(i, 2 * properties.candidates());
+            List<KeywordHit> hits = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    hits.add(new KeywordHit(rs.getObject(1, UUID.class), rs.getInt(2), rs.getInt(3), rs.getString(4), rs.getDouble(5)));
+                }
+            }
+            return hits;
+        }
+    }
+
+    /**
+     * Ranks the full-text matches: by score, ties going to the chunk closer in meaning (full-text
+     * ranks tie often: cover density of a few shared words), so the order is the same on every run;
+     * the best {@link QueryProperties#candidates()} join the hits with their text and similarity.
+     */
+    private void keywordOrder(Connection c, Generation generation, String vector, List<KeywordHit> matches,
+                              Map<String, Hit> hits) throws SQLException {
+        if (matches.isEmpty()) {
+            return;
+        }
+        Map<UUID, String> filenames = new HashMap<>();
+        matches.forEach(m -> filenames.put(m.documentId(), m.filename()));
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH k AS (SELECT * FROM unnest(?::uuid[], ?::int[], ?::int[], ?::float8[]) AS k(document_id, version, chunk_index, keyword_score)),
+                     ordered AS MATERIALIZED (
+                         SELECT k.*, coalesce(1 - %1$s, 0) AS similarity
+                         FROM k LEFT JOIN chunk_vectors v ON v.generation = %2$d AND v.document_id = k.document_id
+                                                         AND v.version = k.version AND v.chunk_index = k.chunk_index
+                         ORDER BY k.keyword_score DESC, similarity DESC, k.document_id, k.chunk_index
+                         LIMIT ?)
+                SELECT o.document_id, o.chunk_index, c.content, c.heading_path, o.keyword_score, o.similarity
+                FROM ordered o
+                JOIN chunks c ON c.document_id = o.document_id AND c.version = o.version AND c.chunk_index = o.chunk_index
+                ORDER BY o.keyword_score DESC, o.similarity DESC, o.document_id, o.chunk_index
+                """.formatted(distance("v", generation), generation.number()))) {
+            ps.setArray(1, c.createArrayOf("uuid", matches.stream().map(KeywordHit::documentId).toArray()));
+            ps.setArray(2, c.createArrayOf("int4", matches.stream().map(KeywordHit::version).toArray()));
+            ps.setArray(3, c.createArrayOf("int4", matches.stream().map(KeywordHit::chunkIndex).toArray()));
+            ps.setArray(4, c.createArrayOf("float8", matches.stream().map(KeywordHit::score).toArray()));
+            ps.setString(5, vector);
+            ps.setInt(6, properties.candidates());
             try (ResultSet rs = ps.executeQuery()) {
                 for (int rank = 1; rs.next(); rank++) {
-                    Hit hit = hit(rs, hits);
+                    Hit hit = hit(rs, filenames.get(rs.getObject("document_id", UUID.class)), hits);
                     hit.keywordScore = rs.getDouble("keyword_score");
                     hit.similarity = rs.getDouble("similarity");
                     hit.keywordRank = rank;
@@ -236,13 +339,13 @@ public class HybridRetriever {
         return fused;
     }
 
-    private static Hit hit(ResultSet rs, Map<String, Hit> hits) throws SQLException {
+    private static Hit hit(ResultSet rs, String filename, Map<String, Hit> hits) throws SQLException {
         UUID documentId = rs.getObject("document_id", UUID.class);
         int chunkIndex = rs.getInt("chunk_index");
         String key = documentId + "#" + chunkIndex;
         Hit hit = hits.get(key);
         if (hit == null) {
-            hit = new Hit(documentId, rs.getString("filename"), chunkIndex, rs.getString("content"), rs.getString("heading_path"));
+            hit = new Hit(documentId, filename, chunkIndex, rs.getString("content"), rs.getString("heading_path"));
             hits.put(key, hit);
         }
         return hit;

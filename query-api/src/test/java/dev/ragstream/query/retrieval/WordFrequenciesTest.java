@@ -1,0 +1,40 @@
+package dev.ragstream.query.retrieval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WordFrequenciesTest {
+
+    private static final Map<String, Double> MATCHES = Map.of("quartz", 1_700.0, "keyboard", 3_400.0, "batteri", 7_200.0,
+            "loom", 3.0, "warranti", 120.0, "lamp", 90.0);
+
+    @Test
+    void rarestWordsAreTakenWhileTheyStayWithinTheBudget() {
+        assertThat(WordFrequencies.selective(MATCHES, List.of("warranti", "lamp", "loom", "keyboard"), 200))
+                .containsExactly("loom", "lamp");
+        assertThat(WordFrequencies.selective(MATCHES, List.of("warranti", "lamp", "loom"), 1_000))
+                .containsExactly("loom", "lamp", "warranti");
+    }
+
+    @Test
+    void theRarestWordIsTakenEvenBeyondTheBudget() {
+        assertThat(WordFrequencies.selective(MATCHES, List.of("batteri", "keyboard", "quartz"), 200)).containsExactly("quartz");
+    }
+
+    @Test
+    void wordsTooRareToBeCountedAreJoinedByTheRarestCountedOne() {
+        // 'longest' may be in no chunk at all: alone it could find nothing
+        assertThat(WordFrequencies.selective(MATCHES, List.of("keyboard", "longest", "quartz", "zzyzx"), 200))
+                .containsExactly("longest", "zzyzx", "quartz");
+        assertThat(WordFrequencies.selective(Map.of(), List.of("b", "a"), 200)).as("no statistics yet: every word")
+                .containsExactly("a", "b");
+    }
+
+    @Test
+    void wordsBecomeATsqueryOfQuotedLexemes() {
+        assertThat(WordFrequencies.anyOf(List.of("loom", "o'brien", "back\\slash"))).isEqualTo("'loom' | 'o''brien' | 'back\\\\slash'");
+    }
+}
