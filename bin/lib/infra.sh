@@ -620,6 +620,18 @@ ensure_node() {
   rs_log "Node.js $(node --version) installed"
 }
 
+# Debian's Chromium and its ChromeDriver, for the tests that drive the chat widgets in a headless browser.
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+    rs_log "Chromium and ChromeDriver present ($(chromedriver --version 2>/dev/null | awk '{print $2}'))"
+    return 0
+  fi
+  rs_log "need Chromium and ChromeDriver for the widget browser tests"
+  _rs_apt_install chromium chromium-driver
+  command -v chromedriver >/dev/null 2>&1 || rs_die "chromedriver is not on PATH after installing chromium-driver"
+  rs_log "Chromium and ChromeDriver installed ($(chromedriver --version 2>/dev/null | awk '{print $2}'))"
+}
+
 ensure_prereqs() {
   local t0 t_pg t_vec t_java
   t0=$(_rs_now_ms)

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RouteSweepIT {
 
     /** Routes that answer 2xx to anyone (they hold no tenant data). */
-    private static final Set<String> PUBLIC = Set.of("GET /v3/api-docs", "GET /widget-config", "POST /customer-chat");
+    private static final Set<String> PUBLIC = Set.of("GET /v3/api-docs", "GET /widget-config", "POST /customer-chat",
+            "GET /chat-widget.js", "GET /customer-widget.js");
 
     @TempDir
     static Path home;
@@ -93,6 +94,9 @@ class RouteSweepIT {
         assertThat(status("GET", "/v3/api-docs", Map.of(), system.port(Standalone.Service.GATEWAY))).isEqualTo(200);
         assertThat(status("GET", "/widget-config?tenant=" + tenant.id(), Map.of(), system.port(Standalone.Service.GATEWAY)))
                 .isEqualTo(200);
+        for (String script : List.of("/chat-widget.js", "/customer-widget.js")) {
+            assertThat(status("GET", script, Map.of(), system.port(Standalone.Service.GATEWAY))).as(script).isEqualTo(200);
+        }
         assertThat(status("GET", "/actuator/health", Map.of(), system.port(Standalone.Service.GATEWAY)))
                 .as("health is on the management port only").isEqualTo(404);
         for (Standalone.Service internal : List.of(Standalone.Service.QUERY_API, Standalone.Service.TENANT_ADMIN)) {
