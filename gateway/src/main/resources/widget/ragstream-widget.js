@@ -239,20 +239,28 @@
             answer.textContent = problemText(response.status, problem);
           });
         }
+        var ended = false;
         return readEvents(response, function (name, data) {
           if (name === 'sources') sources = data.sources || [];
           else if (name === 'token') { streamed += data.text || ''; markdown(answer, streamed); }
-          else if (name === 'done') { markdown(answer, data.response || streamed); showSources(answer, data.sources || sources); }
-          else if (name === 'error') {
+          else if (name === 'done') {
+            ended = true;
+            markdown(answer, data.response || streamed);
+            showSources(answer, data.sources || sources);
+          } else if (name === 'error') {
+            ended = true;
             answer.className = 'msg error';
             answer.textContent = (streamed ? streamed + '\n\n' : '') + problemText(data.status, data);
           }
           messages.scrollTop = messages.scrollHeight;
+        }).then(function () {
+          if (!ended) throw new Error('the answer stream ended early');
         });
       })
       .catch(function () {
         answer.className = 'msg error';
-        answer.textContent = 'The assistant cannot be reached. Please check your connection and try again.';
+        answer.textContent = (streamed ? streamed + '\n\n' : '')
+          + 'The connection to the assistant was lost. Please check your connection and try again.';
       })
       .then(function () { busy = false; send.disabled = false; input.focus(); });
   }
