@@ -38,8 +38,8 @@ import java.util.regex.Pattern;
  *       searchable, and upload→searchable p50/p95 (the database's {@code queued_at} and
  *       {@code indexed_at}).</li>
  *   <li>Embedding: the embed stage's tokens/s (tokens of the model's input sequences over the embed
- *       worker's busy time, from its own meters) against raw ONNX Runtime on 32 × 128-token
- *       batches measured in this run, and their ratio.</li>
+ *       worker's busy time, from its own meters) against raw ONNX Runtime on 128-token texts
+ *       measured in this run, and their ratio.</li>
  *   <li>Fairness: tenant A uploads {@code bulk} (2,000) short one-page PDFs; meanwhile tenant B
  *       uploads one such PDF every 3 s, ten times; B's upload→searchable p95.</li>
  *   <li>A limited provider: tenants C (on OpenAI's embeddings, a local server speaking their API) and D (the
@@ -146,7 +146,7 @@ public final class IngestBenchmark {
                         throughput.chunks, throughput.seconds);
                 System.out.printf("| embed stage (tokens over the embed worker's busy time) | %.0f tokens/s (model calls alone: %.0f tokens/s) |%n",
                         stage, model);
-                System.out.printf("| raw ONNX Runtime (all-minilm-l6-v2-q), batches of 32 × 128 tokens on every core, same run | %.0f tokens/s |%n", raw);
+                System.out.printf("| raw ONNX Runtime (all-minilm-l6-v2-q), 256 texts of 128 tokens on every core, same run | %.0f tokens/s |%n", raw);
                 System.out.printf("| embed stage / raw | %.2f |%n", stage / raw);
                 System.out.printf("| upload → searchable | p50 %.1f s, p95 %.1f s |%n", percentile(throughput.searchable, 50) / 1000.0,
                         percentile(throughput.searchable, 95) / 1000.0);
@@ -209,8 +209,9 @@ public final class IngestBenchmark {
     }
 
     /**
-     * Tokens per second of the local model on full batches (32) of full-window texts, eight batches
-     * per call so that it runs one batch per core as it does in the pipeline, after a warm-up.
+     * Tokens per second of the local model on 256 full-window texts per call, run on every core as
+     * in the pipeline (the int8 build one text per run, see {@code MiniLmEmbeddingModel.Variant#batchSize}),
+     * after a warm-up.
      */
     private static double rawOnnxTokensPerSecond() {
         try (MiniLmEmbeddingModel model = MiniLmEmbeddingModel.load(MiniLmEmbeddingModel.Variant.INT8)) { // the new tenants' model
