@@ -58,7 +58,7 @@
     return id;
   }
 
-  /* Markdown subset → DOM: paragraphs, "-"/"*"/"1." lists, **bold**, *italic*, `code`, [text](http…). */
+  /* Markdown subset → DOM: paragraphs, "> " quotes, "-"/"*"/"1." lists, **bold**, *italic*, `code`, [text](http…). */
   function inline(parent, text) {
     var pattern = /\*\*([^*]+)\*\*|`([^`]+)`|\[([^\]]+)\]\(([^)\s]+)\)|\*([^*]+)\*/g;
     var last = 0, m;
@@ -86,8 +86,16 @@
 
   function markdown(target, text) {
     target.textContent = '';
-    var list = null;
+    var list = null, quote = null;
     text.split(/\n/).forEach(function (line) {
+      var quoted = /^\s*>\s?(.*)$/.exec(line);
+      if (quoted) {
+        list = null;
+        if (!quote) { quote = el('blockquote'); target.appendChild(quote); }
+        if (quoted[1].trim()) { var q = el('p'); inline(q, quoted[1]); quote.appendChild(q); }
+        return;
+      }
+      quote = null;
       var item = /^\s*(?:[-*]|\d+\.)\s+(.*)$/.exec(line);
       if (item) {
         if (!list) { list = el(/^\s*\d/.test(line) ? 'ol' : 'ul'); target.appendChild(list); }
@@ -122,6 +130,7 @@
     '.msg.user{margin-left:auto;color:#fff}.msg.assistant{background:#fff;border:1px solid #e5e5e5}',
     '.msg.error{background:#fdecea;border:1px solid #f5c2c0;color:#8a1c16}',
     '.sources{margin-top:6px;font-size:12px;color:#555}.heading{font-weight:600}',
+    '.msg blockquote{margin:0 0 6px;padding-left:8px;border-left:3px solid #ccc;color:#333}',
     'form.ask{display:flex;gap:6px;padding:8px;border-top:1px solid #e5e5e5}',
     'form.ask input{flex:1;padding:8px;border:1px solid #ccc;border-radius:8px;font:inherit}',
     'button.send,.lead button[type=submit]{padding:8px 12px;border:none;border-radius:8px;color:#fff;cursor:pointer;font:inherit}',

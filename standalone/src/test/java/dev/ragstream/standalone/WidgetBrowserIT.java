@@ -107,8 +107,9 @@ class WidgetBrowserIT {
         assertThat(widget.findElement(By.cssSelector("form.ask input")).getAttribute("placeholder")).isEqualTo("Your question");
         WebElement answer = ask(widget, VACATION);
         assertThat(answer.findElement(By.cssSelector(".sources")).getText()).isEqualTo("Sources: handbook.md");
-        assertThat(answer.findElements(By.cssSelector("strong")).stream().map(WebElement::getText))
-                .as("the answer's Markdown is rendered, not shown raw").contains("27 days of paid vacation");
+        assertThat(answer.findElements(By.cssSelector("blockquote strong")).stream().map(WebElement::getText))
+                .as("the answer's Markdown (quoted passages) is rendered, not shown raw").contains("27 days of paid vacation");
+        assertThat(answer.getText()).doesNotContain("**").doesNotContain("\n>");
 
         widget.findElement(By.cssSelector(".leadlink")).click();
         WebElement lead = widget.findElement(By.cssSelector("form.lead"));
