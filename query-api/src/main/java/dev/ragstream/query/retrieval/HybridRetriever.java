@@ -82,7 +82,6 @@ public class HybridRetriever implements AutoCloseable {
      */
     public Candidates candidates(Tenant tenant, String question, MetadataFilter filter) throws SQLException {
         // two short transactions: none holds a connection while it waits for the embedding (or for another connection)
-        Map<String, Hit> hits = new LinkedHashMap<>();
         record Keyword(Generation generation, Future<float[]> embedded, List<KeywordHit> hits) {
         }
         Keyword keyword = dataSources.inTransaction(tenant, c -> {
@@ -98,6 +97,7 @@ public class HybridRetriever implements AutoCloseable {
                 st.execute("SET LOCAL hnsw.ef_search = " + properties.efSearch() + "; SET LOCAL hnsw.iterative_scan = relaxed_order");
             }
             boolean exact = !filter.isEmpty() && filteredChunks(c, filter) <= properties.exactScanBelow();
+            Map<String, Hit> hits = new LinkedHashMap<>();
             nearest(c, generation, vector, filter, exact, hits);
             keywordOrder(c, generation, vector, keyword.hits(), hits);
             return new Candidates(generation, exact, fuse(hits));
