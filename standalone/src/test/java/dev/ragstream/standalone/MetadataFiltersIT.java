@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,7 @@ class MetadataFiltersIT {
     private static final String VACATION = "How many vacation days do employees get?";
     private static final int EXACT_SCAN_BELOW = 40;
     private static final int CANDIDATES = 20;
-    private static final int KEYWORD_CANDIDATES = 30;
+    private static final int KEYWORD_CANDIDATES = 40;
 
     @TempDir
     static Path home;
@@ -118,11 +119,23 @@ class MetadataFiltersIT {
 
     @Test
     void fullTextFindsItsCandidatesThroughTheRarestWords() {
-        // 'gadget' is in each of the manual's 60 chunks, 'loom' in one chunk of one talk: with 30 candidates at most,
+        // 'gadget' is in each of the manual's 60 chunks, 'loom' in one chunk of one talk: with 40 candidates at most,
         // only 'loom' finds them; without that, 'gadget' would bring in the manual
         assertThat(keywordFilenames(debugRag("Which gadget mentions a loom?"))).containsOnly("ada-talk.md");
         // common words only: the rarest of them still finds candidates
         assertThat(keywordFilenames(debugRag("gadget button"))).contains("manual.md");
+    }
+
+    @Test
+    void fullTextRanksARareWordAboveCommonOnesSaidOften() {
+        // 'loom' is in one chunk, 'blue' in 30 and 'gadget' twice in each of the manual's 60: the 31 chunks with 'loom'
+        // or 'blue' are the candidates, and the one with the rare word leads (BM25); counting matches alone (cover
+        // density) would put the 30 blue gadgets first
+        JsonNode debug = debugRag("Which blue gadget is a loom?");
+
+        assertThat(keywordFilenames(debug)).contains("manual.md");
+        assertThat(keywordRanked(debug).get(0)).isEqualTo("ada-talk.md");
+        assertThat(keywordRanked(debug).subList(1, CANDIDATES)).containsOnly("manual.md");
     }
 
     @Test
@@ -196,6 +209,18 @@ class MetadataFiltersIT {
             }
         }
         return filenames;
+    }
+
+    /** The files of the full-text candidates, in their keyword rank. */
+    private static List<String> keywordRanked(JsonNode debug) {
+        List<JsonNode> ranked = new ArrayList<>();
+        debug.path("candidates").forEach(candidate -> {
+            if (!candidate.path("keyword_rank").isNull()) {
+                ranked.add(candidate);
+            }
+        });
+        ranked.sort(Comparator.comparingInt(candidate -> candidate.path("keyword_rank").asInt()));
+        return ranked.stream().map(candidate -> candidate.path("filename").asString()).toList();
     }
 
     private static long vectorCandidates(JsonNode debug) {

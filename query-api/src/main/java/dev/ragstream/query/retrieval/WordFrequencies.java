@@ -19,13 +19,35 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code chunks.content_tsv} estimate them (the share of the most common elements in ANALYZE's
  * sample, kept current by autovacuum, times the rows the table has now), read at most once a
  * minute per tenant. A word not among them is rare.
- * Full-text search finds its candidates through a question's rarest words (see {@link #selective}).
+ * Full-text search finds its candidates through a question's rarest words (see {@link #selective})
+ * and weighs each word by its rarity (see {@link Counts#idf}).
  */
 final class WordFrequencies {
 
     private static final Duration MAX_AGE = Duration.ofMinutes(1);
 
-    private record Read(Map<String, Double> matches, long readAt) {
+    /**
+     * A tenant's counts: chunks per counted word, and chunks in all.
+     * @param uncounted the chunks assumed for a word too rare to be counted: half the rarest counted one's, at least one
+     */
+    record Counts(Map<String, Double> matches, double chunks, double uncounted) {
+
+        static Counts of(Map<String, Double> matches, double chunks) {
+            double rarest = matches.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            return new Counts(Map.copyOf(matches), chunks, Math.max(1, rarest / 2));
+        }
+
+        /**
+         * BM25's inverse document frequency of {@code word} (as Lucene computes it: never negative):
+         * a word in few chunks says much about the chunks it is in.
+         */
+        double idf(String word) {
+            double in = Math.min(matches.getOrDefault(word, uncounted), Math.max(chunks, 1));
+            return Math.log(1 + (Math.max(chunks, in) - in + 0.5) / (in + 0.5));
+        }
+    }
+
+    private record Read(Counts counts, long readAt) {
     }
 
     private final Map<TenantId, Read> cache = new ConcurrentHashMap<>();
@@ -36,11 +58,11 @@ final class WordFrequencies {
      * all) never stand alone: the rarest counted word joins them.
      * @param words the question's words (lexemes of the tenant's text-search configuration)
      */
-    List<String> selective(Tenant tenant, Connection c, List<String> words, int budget) throws SQLException {
-        return selective(matches(tenant, c), words, budget);
+    static List<String> selective(Counts counts, List<String> words, int budget) {
+        return selective(counts.matches(), words, budget);
     }
 
-    /** {@link #selective(Tenant, Connection, List, int)} by {@code matches}: chunks per counted word. */
+    /** {@link #selective(Counts, List, int)} by {@code matches}: chunks per counted word. */
     static List<String> selective(Map<String, Double> matches, List<String> words, int budget) {
         List<String> rarestFirst = new ArrayList<>(words);
         rarestFirst.sort(Comparator.comparingDouble((String w) -> matches.getOrDefault(w, 0.0)).thenComparing(Comparator.naturalOrder()));
@@ -69,25 +91,33 @@ final class WordFrequencies {
         return query.toString();
     }
 
-    private Map<String, Double> matches(Tenant tenant, Connection c) throws SQLException {
+    /** The tenant's counts, read through {@code c} when those at hand are older than a minute. */
+    Counts counts(Tenant tenant, Connection c) throws SQLException {
         Read read = cache.get(tenant.id());
         if (read != null && System.nanoTime() - read.readAt() < MAX_AGE.toNanos()) {
-            return read.matches();
+            return read.counts();
+        }
+        double chunks = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT n_live_tup FROM pg_stat_user_tables WHERE relid = 'chunks'::regclass");
+             ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                chunks = rs.getDouble(1);
+            }
         }
         Map<String, Double> matches = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT e.lexeme, e.frequency * t.n_live_tup
+                SELECT e.lexeme, e.frequency
                 FROM pg_stats s
-                     CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, frequency),
-                     pg_stat_user_tables t
+                     CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, frequency)
                 WHERE s.schemaname = current_schema() AND s.tablename = 'chunks' AND s.attname = 'content_tsv'
-                  AND t.relid = 'chunks'::regclass AND e.lexeme IS NOT NULL""");
+                  AND e.lexeme IS NOT NULL""");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                matches.put(rs.getString(1), rs.getDouble(2));
+                matches.put(rs.getString(1), rs.getDouble(2) * chunks);
             }
         }
-        cache.put(tenant.id(), new Read(Map.copyOf(matches), System.nanoTime()));
-        return matches;
+        Counts counts = Counts.of(matches, chunks);
+        cache.put(tenant.id(), new Read(counts, System.nanoTime()));
+        return counts;
     }
 }

@@ -34,6 +34,18 @@ class WordFrequenciesTest {
     }
 
     @Test
+    void rareWordsWeighMoreAndNoWordWeighsLessThanNothing() {
+        WordFrequencies.Counts counts = WordFrequencies.Counts.of(MATCHES, 7_200);
+
+        assertThat(counts.idf("loom")).isGreaterThan(counts.idf("lamp")).isGreaterThan(counts.idf("quartz"));
+        assertThat(counts.idf("batteri")).as("in every chunk").isPositive().isLessThan(0.1);
+        assertThat(counts.idf("zzyzx")).as("too rare to be counted: as in half the rarest counted word's chunks")
+                .isGreaterThan(counts.idf("loom"));
+        WordFrequencies.Counts none = WordFrequencies.Counts.of(Map.of(), 0);
+        assertThat(none.idf("a")).as("no statistics yet: every word alike").isPositive().isEqualTo(none.idf("b"));
+    }
+
+    @Test
     void wordsBecomeATsqueryOfQuotedLexemes() {
         assertThat(WordFrequencies.anyOf(List.of("loom", "o'brien", "back\\slash"))).isEqualTo("'loom' | 'o''brien' | 'back\\\\slash'");
     }
