@@ -255,18 +255,20 @@ public class HybridRetriever implements AutoCloseable {
             best += weight * (BM25_K1 + 1);
         }
         try (PreparedStatement ps = c.prepareStatement("""
-                WITH words AS (SELECT * FROM unnest(?::text[], ?::float8[]) AS w(word, idf)),
+                WITH query AS (SELECT ?::text[] AS words, ?::float8[] AS idf),
+                     words AS (SELECT w.* FROM query q, unnest(q.words, q.idf) AS w(word, idf)),
                      candidates AS MATERIALIZED (
                          SELECT c.document_id, c.version, c.chunk_index, c.content_tsv, length(c.content_tsv) AS len
                          FROM chunks c %1$s WHERE c.content_tsv @@ ?::tsquery%2$s LIMIT ?),
-                     average AS (SELECT avg(len) AS len FROM candidates),
+                     average AS (SELECT avg(len)::float8 AS len FROM candidates),
                      ranked AS MATERIALIZED (
                          SELECT k.document_id, k.version, k.chunk_index, d.filename,
                                 sum(w.idf * cardinality(t.positions) * %3$s
                                     / (cardinality(t.positions) + %4$s * (1 - %5$s + %5$s * k.len / a.len))) / ? AS keyword_score
                          FROM candidates k JOIN documents d ON d.id = k.document_id AND d.active_version = k.version
-                              CROSS JOIN average a
-                              CROSS JOIN LATERAL unnest(k.content_tsv) t
+                              CROSS JOIN average a CROSS JOIN query q
+                              -- the question's words only (marked A, the rest filtered out): unnesting whole vectors costs 5x
+                              CROSS JOIN LATERAL unnest(ts_filter(setweight(setweight(k.content_tsv, 'D'), 'A', q.words), '{a}')) t
                               JOIN words w ON w.word = t.lexeme
                          WHERE d.status <> 'deleted'
                          GROUP BY k.document_id, k.version, k.chunk_index, d.filename
