@@ -63,6 +63,12 @@ class IndexBuildIT {
                 assertThat(rs.getInt(1)).as("the planner has column statistics of the loaded tables (only ANALYZE makes them)")
                         .isEqualTo(3);
             }
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT reloptions FROM pg_class WHERE oid = 'chunks_content_tsv_idx'::regclass")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("every query reads the pending list: it is kept at the least size")
+                        .contains("gin_pending_list_limit=64");
+            }
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT gin_clean_pending_list('chunks_content_tsv_idx')")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).as("the full-text index has no pending entries left to merge").isZero();

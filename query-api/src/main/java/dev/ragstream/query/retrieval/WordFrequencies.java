@@ -45,7 +45,29 @@ final class WordFrequencies {
             double in = Math.min(matches.getOrDefault(word, uncounted), Math.max(chunks, 1));
             return Math.log(1 + (Math.max(chunks, in) - in + 0.5) / (in + 0.5));
         }
+
+        /**
+         * BM25 of a chunk for a question: each of the question's {@code words} the chunk has counts
+         * by its rarity ({@link #idf}), saturating with its {@code occurrences} in the chunk, less in a
+         * longer chunk. As a share of what a chunk repeating every word endlessly would get: 0–1.
+         * @param relativeLength the chunk's length (distinct words) over the average length
+         */
+        double bm25(List<String> words, Map<String, Integer> occurrences, double relativeLength) {
+            double score = 0;
+            double best = 0;
+            for (String word : words) {
+                double idf = idf(word);
+                int n = occurrences.getOrDefault(word, 0);
+                score += idf * n * (K1 + 1) / (n + K1 * (1 - B + B * relativeLength));
+                best += idf * (K1 + 1);
+            }
+            return best == 0 ? 0 : score / best;
+        }
     }
+
+    /** BM25's term-frequency saturation and length normalisation (the usual values, Lucene's defaults). */
+    private static final double K1 = 1.2;
+    private static final double B = 0.75;
 
     private record Read(Counts counts, long readAt) {
     }

@@ -46,6 +46,22 @@ class WordFrequenciesTest {
     }
 
     @Test
+    void bm25RanksARareWordAboveCommonOnesSaidOftenAndStaysWithinOne() {
+        WordFrequencies.Counts counts = WordFrequencies.Counts.of(MATCHES, 7_200);
+        List<String> question = List.of("loom", "keyboard", "batteri");
+
+        double rare = counts.bm25(question, Map.of("loom", 1), 1);
+        double common = counts.bm25(question, Map.of("keyboard", 5, "batteri", 5), 1);
+        double everything = counts.bm25(question, Map.of("loom", 200, "keyboard", 200, "batteri", 200), 0.5);
+
+        assertThat(rare).isGreaterThan(common);
+        assertThat(counts.bm25(question, Map.of("loom", 1), 2)).as("the same words in a longer chunk").isLessThan(rare);
+        assertThat(counts.bm25(question, Map.of("loom", 3), 1)).as("said more often").isGreaterThan(rare);
+        assertThat(everything).isLessThan(1).isGreaterThan(0.9);
+        assertThat(counts.bm25(question, Map.of(), 1)).isZero();
+    }
+
+    @Test
     void wordsBecomeATsqueryOfQuotedLexemes() {
         assertThat(WordFrequencies.anyOf(List.of("loom", "o'brien", "back\\slash"))).isEqualTo("'loom' | 'o''brien' | 'back\\\\slash'");
     }
