@@ -44,6 +44,9 @@ public final class EventPublisher {
         record.headers().add(Topics.HEADER_CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
         try {
             kafka.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (org.apache.kafka.common.KafkaException | org.springframework.kafka.KafkaException e) {
+            // thrown by send itself: no broker answered for metadata within the producer's max.block.ms
+            throw new RetryableException("publishing an event of " + documentId + " to " + topic + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetryableException("interrupted while publishing to " + topic, e);

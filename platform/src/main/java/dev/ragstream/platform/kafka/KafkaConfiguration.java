@@ -47,8 +47,10 @@ public class KafkaConfiguration {
     private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
 
     @Bean
-    DefaultKafkaProducerFactoryCustomizer ragstreamProducerDefaults() {
+    DefaultKafkaProducerFactoryCustomizer ragstreamProducerDefaults(PlatformProperties properties) {
         return factory -> factory.updateConfigs(java.util.Map.of(
+                // a send waits for the broker's metadata at most as long as a publish may take (not 60 s)
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) properties.kafka().publishTimeout().toMillis(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576,

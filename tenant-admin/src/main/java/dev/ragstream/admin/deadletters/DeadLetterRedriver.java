@@ -2,6 +2,7 @@ package dev.ragstream.admin.deadletters;
 
 import dev.ragstream.admin.web.Rows;
 import dev.ragstream.platform.kafka.EventPublisher;
+import dev.ragstream.platform.kafka.RetryableException;
 import dev.ragstream.platform.tenant.Tenant;
 import dev.ragstream.platform.tenant.TenantDataSources;
 import dev.ragstream.platform.web.ApiException;
@@ -24,11 +25,14 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Gives a dead letter's document another run. In one transaction on the tenant's ragdb the
  * document moves from {@code failed} at the letter's version to the next version (status the
- * worker of the original topic starts from), and the letter's payload — with that version and a
- * new event id, the original tenant and correlation headers — is published to the original topic
- * and acknowledged before the commit. Because the update requires the letter's own version, a
- * letter whose document has moved on (redriven before, reindexed, re-uploaded, deleted, indexed)
- * is skipped: redriving twice queues the work once, and the stale original event stays ignored.
+ * worker of the original topic starts from); once that is committed, the letter's payload — with
+ * that version and a new event id, the original tenant and correlation headers — is published to
+ * the original topic. Never before the commit: a worker that got the event first would find the
+ * old version and skip it, leaving the document queued for good. When Kafka does not acknowledge,
+ * the document goes back to {@code failed} at the letter's version, so the letter can be redriven
+ * again. Because the update requires the letter's own version, a letter whose document has moved
+ * on (redriven before, reindexed, re-uploaded, deleted, indexed) is skipped: redriving twice
+ * queues the work once, and the stale original event stays ignored.
  */
 @Component
 class DeadLetterRedriver {
@@ -55,9 +59,16 @@ class DeadLetterRedriver {
         }
     }
 
+    /** An outcome, and for a redriven letter the event to publish once the new version is committed. */
+    private record Pending(Outcome outcome, String status, String topic, UUID eventId, Object event) {
+        static Pending skipped(Outcome outcome) {
+            return new Pending(outcome, null, null, null, null);
+        }
+    }
+
     /**
      * @throws ApiException 503 when the tenant's database cannot be written
-     * @throws dev.ragstream.platform.kafka.RetryableException when Kafka did not acknowledge (nothing changed)
+     * @throws RetryableException when Kafka did not acknowledge (the document is back as it was)
      */
     Outcome redrive(Tenant tenant, DeadLetter letter) {
         if (letter.documentId() == null || letter.version() == null || !(letter.payload() instanceof ObjectNode)
@@ -65,7 +76,11 @@ class DeadLetterRedriver {
             return new Outcome(letter, "skipped", null, "not a readable pipeline event");
         }
         try {
-            Outcome outcome = dataSources.inTransaction(tenant, c -> again(c, tenant, letter));
+            Pending pending = dataSources.inTransaction(tenant, c -> again(c, tenant, letter));
+            Outcome outcome = pending.outcome();
+            if (pending.event() != null) {
+                publishOrUndo(tenant, letter, pending);
+            }
             log.info("Dead letter {} of document {} v{}: {}", letter.id(), letter.documentId(), letter.version(),
                     outcome.version() == null ? "skipped, " + outcome.detail() : "redriven as version " + outcome.version());
             return outcome;
@@ -74,7 +89,7 @@ class DeadLetterRedriver {
         }
     }
 
-    private Outcome again(Connection c, Tenant tenant, DeadLetter letter) throws SQLException {
+    private Pending again(Connection c, Tenant tenant, DeadLetter letter) throws SQLException {
         ObjectNode payload = ((ObjectNode) letter.payload()).deepCopy();
         if (Topics.uploadTopics().contains(letter.originalTopic())) {
             return requeue(c, tenant, letter, "queued", letter.originalTopic(), payload);
@@ -86,18 +101,17 @@ class DeadLetterRedriver {
     }
 
     /** The letter's own event once more, as the document's next version. */
-    private Outcome requeue(Connection c, Tenant tenant, DeadLetter letter, String status, String topic, ObjectNode payload)
+    private Pending requeue(Connection c, Tenant tenant, DeadLetter letter, String status, String topic, ObjectNode payload)
             throws SQLException {
         Map<String, Object> row = nextVersion(c, letter, status, "");
         if (row == null) {
-            return skipped(c, letter);
+            return Pending.skipped(skipped(c, letter));
         }
         int version = (Integer) row.get("version");
         UUID eventId = UUID.randomUUID();
         payload.put("version", version);
         payload.put("eventId", eventId.toString());
-        publish(tenant, letter, topic, eventId, payload);
-        return new Outcome(letter, "redriven", version, null);
+        return new Pending(new Outcome(letter, "redriven", version, null), status, topic, eventId, payload);
     }
 
     /**
@@ -105,17 +119,17 @@ class DeadLetterRedriver {
      * messages were skipped once the document failed): the stored text is chunked again instead,
      * exactly like a reindex.
      */
-    private Outcome rechunk(Connection c, Tenant tenant, DeadLetter letter) throws SQLException {
+    private Pending rechunk(Connection c, Tenant tenant, DeadLetter letter) throws SQLException {
         Map<String, Object> row = nextVersion(c, letter, "queued", " AND markdown IS NOT NULL");
         if (row == null) {
-            return skipped(c, letter);
+            return Pending.skipped(skipped(c, letter));
         }
         int version = (Integer) row.get("version");
         DocumentUploaded event = new DocumentUploaded(UUID.randomUUID(), tenant.id().value(), letter.documentId(), version,
                 (String) row.get("filename"), (String) row.get("content_type"), ((Number) row.get("size_bytes")).longValue(),
                 ((String) row.get("sha256")).strip(), null, Instant.now());
-        publish(tenant, letter, Topics.Lane.of(letter.originalTopic()).uploads(), event.eventId(), event);
-        return new Outcome(letter, "redriven", version, null);
+        return new Pending(new Outcome(letter, "redriven", version, null), "queued", Topics.Lane.of(letter.originalTopic()).uploads(),
+                event.eventId(), event);
     }
 
     private static Map<String, Object> nextVersion(Connection c, DeadLetter letter, String status, String condition) throws SQLException {
@@ -127,11 +141,35 @@ class DeadLetterRedriver {
         }
     }
 
-    /** Into the lane the letter came from, under that lane's key. */
-    private void publish(Tenant tenant, DeadLetter letter, String topic, UUID eventId, Object event) {
+    /**
+     * Into the lane the letter came from, under that lane's key; unacknowledged, the committed new
+     * version is taken back (if the event arrives after all, its version is then gone: ignored).
+     */
+    private void publishOrUndo(Tenant tenant, DeadLetter letter, Pending pending) {
         String correlationId = DeadLetter.text(letter.record(), Topics.HEADER_CORRELATION_ID);
-        events.publish(topic, tenant.id().value(), letter.documentId(), eventId,
-                correlationId == null ? eventId.toString() : correlationId, event);
+        try {
+            events.publish(pending.topic(), tenant.id().value(), letter.documentId(), pending.eventId(),
+                    correlationId == null ? pending.eventId().toString() : correlationId, pending.event());
+        } catch (RetryableException e) {
+            try {
+                dataSources.inTransaction(tenant, c -> {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE documents SET version = version - 1, status = 'failed',"
+                            + " reason = ?, updated_at = now() WHERE id = ? AND version = ? AND status = ?")) {
+                        ps.setString(1, letter.reason());
+                        ps.setObject(2, letter.documentId());
+                        ps.setInt(3, pending.outcome().version());
+                        ps.setString(4, pending.status());
+                        return ps.executeUpdate();
+                    }
+                });
+            } catch (SQLException | RuntimeException undo) {
+                log.error("Dead letter {}: document {} stays {} at version {} without its event (publishing failed, and so did"
+                                + " taking the version back: {}); the upload sweep republishes a queued document, reindex one left embedding",
+                        letter.id(), letter.documentId(), pending.status(), pending.outcome().version(),
+                        undo instanceof SQLException sql ? "SQL state " + sql.getSQLState() : undo.toString());
+            }
+            throw e;
+        }
     }
 
     private static Outcome skipped(Connection c, DeadLetter letter) throws SQLException {

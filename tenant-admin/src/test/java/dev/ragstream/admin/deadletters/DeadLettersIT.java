@@ -1,15 +1,22 @@
 package dev.ragstream.admin.deadletters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ragstream.admin.TenantAdminApplication;
 import dev.ragstream.database.DatabaseProvisioner;
 import dev.ragstream.database.DatabaseTarget;
+import dev.ragstream.platform.kafka.EventPublisher;
 import dev.ragstream.platform.kafka.PermanentException;
+import dev.ragstream.platform.kafka.RetryableException;
+import dev.ragstream.platform.tenant.TenantDataSources;
+import dev.ragstream.platform.tenant.TenantId;
+import dev.ragstream.platform.tenant.TenantRegistry;
 import dev.ragstream.schemas.Topics;
 import dev.ragstream.testsupport.kafka.SharedKafka;
 import dev.ragstream.testsupport.postgres.TestDatabase;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,19 +27,25 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -83,6 +96,12 @@ class DeadLettersIT {
 
     @LocalServerPort
     int port;
+    @Autowired
+    DeadLetterReader reader;
+    @Autowired
+    TenantDataSources dataSources;
+    @Autowired
+    TenantRegistry registry;
 
     UUID failedUploadOfA;
     UUID failedUploadOfB;
@@ -158,6 +177,35 @@ class DeadLettersIT {
         assertThat(secondBody.path("items").get(0).path("outcome").asString()).isEqualTo("skipped");
         assertThat(secondBody.path("items").get(0).path("detail").asString()).isEqualTo("document moved on: queued at version 2");
         assertThat(keyed(kafka.since(afterFirst), failedUploadOfA)).isEmpty();
+        assertThat(documentRow(ragdbA, failedUploadOfA)).isEqualTo("queued|2|null");
+    }
+
+    @Test
+    void aRedriveKafkaDoesNotAcknowledgeLeavesTheDocumentFailedAtTheLettersVersionToBeRedrivenAgain() throws Exception {
+        DeadLetter letter = reader.read(TenantId.of(A)).stream().filter(l -> failedUploadOfA.equals(l.documentId())).findFirst()
+                .orElseThrow();
+        int nowhere;
+        try (ServerSocket socket = new ServerSocket(0)) { // a port no broker listens on
+            nowhere = socket.getLocalPort();
+        }
+        DefaultKafkaProducerFactory<String, String> producers = new DefaultKafkaProducerFactory<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + nowhere, ProducerConfig.MAX_BLOCK_MS_CONFIG, 500,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+        try {
+            DeadLetterRedriver unacknowledged = new DeadLetterRedriver(dataSources,
+                    new EventPublisher(new KafkaTemplate<>(producers), JSON, Duration.ofSeconds(2)));
+
+            assertThatThrownBy(() -> unacknowledged.redrive(registry.find(A).orElseThrow(), letter))
+                    .isInstanceOf(RetryableException.class);
+            assertThat(documentRow(ragdbA, failedUploadOfA)).isEqualTo("failed|1|unsupported_type");
+        } finally {
+            producers.destroy();
+        }
+
+        HttpResponse<String> again = call("POST", A, "/admin/dead-letters/redrive?id=" + letter.id());
+
+        assertThat(JSON.readTree(again.body()).path("redriven").asInt()).as(again.body()).isEqualTo(1);
         assertThat(documentRow(ragdbA, failedUploadOfA)).isEqualTo("queued|2|null");
     }
 
