@@ -102,6 +102,52 @@ class TenantDataSourcesIT {
         }
     }
 
+    /**
+     * A statement prepared while its table was empty and statistics said so must not keep that
+     * plan (a sequential scan) once the table has grown: no execution reuses a generic plan, each
+     * is planned for the table as it is.
+     */
+    @Test
+    void aStatementPreparedWhileItsTableWasEmptyIsPlannedForTheGrownTable() throws Exception {
+        writeEnv("tenant-a", DB_A, ROLE_A);
+        try (TenantRegistry registry = new TenantRegistry(tenants, Duration.ZERO);
+             TenantDataSources pools = new TenantDataSources(registry, 1, Duration.ofMinutes(1), Duration.ofSeconds(1), 4)) {
+            Tenant tenant = registry.find("tenant-a").orElseThrow();
+            String lookup = "SELECT note FROM growing WHERE key = ?";
+            pools.inTransaction(tenant, c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE growing (key text PRIMARY KEY, note text)");
+                    st.execute("ANALYZE growing");
+                }
+                for (int i = 0; i < 20; i++) { // past the driver's and the server's thresholds for reusing a plan
+                    run(c, lookup, "k" + i);
+                }
+                try (Statement st = c.createStatement()) {
+                    st.execute("INSERT INTO growing SELECT 'k' || g, 'n' FROM generate_series(1, 20000) g");
+                }
+                return null;
+            });
+            long generic = pools.inTransaction(tenant, c -> {
+                for (int i = 0; i < 20; i++) {
+                    run(c, lookup, "k" + (i * 997));
+                }
+                try (ResultSet rs = c.createStatement().executeQuery(
+                        "SELECT coalesce(sum(generic_plans), 0) FROM pg_prepared_statements WHERE statement LIKE '%FROM growing%'")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            });
+            assertThat(generic).as("executions that reused a plan made for an empty table").isZero();
+        }
+    }
+
+    private static void run(Connection c, String sql, String key) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, key);
+            ps.executeQuery().close();
+        }
+    }
+
     @Test
     void aCallerWaitsAtMostTheAcquireTimeoutWhenTheTenantsPoolIsBusy() throws Exception {
         writeEnv("tenant-a", DB_A, ROLE_A);
