@@ -1,17 +1,30 @@
 package dev.ragstream.gateway.upload;
 
 import dev.ragstream.platform.web.ApiException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Set;
-import org.apache.tika.Tika;
+import org.apache.tika.detect.CompositeDetector;
+import org.apache.tika.detect.DefaultDetector;
+import org.apache.tika.detect.Detector;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.mime.MediaType;
+import org.apache.tika.mime.MimeTypes;
 import org.springframework.http.HttpStatus;
 
 /**
  * Decides an upload's type from its content (Tika's magic-byte detection, with the sanitised file
  * name only as a hint that can refine but never override the bytes) against an allow-list. The
  * type the client declared is ignored.
+ * <p>Tika's default detectors, but the magic-byte one sees the first {@value #MAGIC_BYTES} bytes
+ * rather than the 64 kB its deepest pattern could reach: matching its patterns over 64 kB was half
+ * of the gateway's work per 100 KB upload. The types accepted here are all told apart within the
+ * first kilobytes (PDF, RTF and ZIP at offset 0, ODT and EPUB at 30, HTML and e-mail headers near
+ * the start, text by its bytes); the container detectors (DOCX, PPTX, XLSX) still read the whole
+ * stream as they need.
  */
 final class ContentTypes {
 
@@ -32,14 +45,39 @@ final class ContentTypes {
             "message/rfc822",
             "application/epub+zip");
 
-    private static final Tika TIKA = new Tika();
+    private static final int MAGIC_BYTES = 8 * 1024;
+    private static final Detector DETECTOR = detector();
 
     private ContentTypes() {
     }
 
     /** The detected base type, e.g. {@code application/pdf}. */
     static String detect(InputStream content, String filename) throws IOException {
-        return MediaType.parse(TIKA.detect(content, filename)).getBaseType().toString();
+        Metadata metadata = new Metadata();
+        metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, filename);
+        return DETECTOR.detect(content, metadata).getBaseType().toString();
+    }
+
+    private static Detector detector() {
+        MimeTypes magic = MimeTypes.getDefaultMimeTypes();
+        List<Detector> defaults = new DefaultDetector(magic).getDetectors();
+        if (!defaults.contains(magic)) {
+            throw new IllegalStateException("Tika's magic-byte detector is not among its default detectors");
+        }
+        List<Detector> detectors = defaults.stream()
+                .map(d -> d == magic ? (Detector) (stream, metadata) -> magic.detect(head(stream), metadata) : d)
+                .toList();
+        return new CompositeDetector(magic.getMediaTypeRegistry(), detectors);
+    }
+
+    /** The first {@link #MAGIC_BYTES} bytes of a stream that supports mark, which is left where it was. */
+    private static InputStream head(InputStream stream) throws IOException {
+        stream.mark(MAGIC_BYTES);
+        try {
+            return new ByteArrayInputStream(stream.readNBytes(MAGIC_BYTES));
+        } finally {
+            stream.reset();
+        }
     }
 
     /** @throws ApiException 415 when {@code type} is neither an accepted document type nor (if allowed) a ZIP */
