@@ -47,7 +47,7 @@ public final class GatewayBenchmark {
 
     private static void run(String[] args) throws Exception {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 32;
-        int uploadsPerClient = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        int uploadsPerClient = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         Path home = Files.createTempDirectory("ragstream-bench");
         String id = "bench-" + Long.toString(System.nanoTime(), 36);
         String chatDb = TestDatabase.uniqueName("bench_chatdb");
