@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DatabaseProvisionerIT {
 
     /** The newest ragdb migration (db/ragdb/V2__upload_jobs.sql). */
-    private static final String LATEST_RAGDB = "10";
+    private static final String LATEST_RAGDB = "11";
 
     private static final List<String> databases = Collections.synchronizedList(new ArrayList<>());
     private static final List<String> roles = Collections.synchronizedList(new ArrayList<>());

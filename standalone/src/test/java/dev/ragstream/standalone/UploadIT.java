@@ -211,6 +211,50 @@ class UploadIT {
     }
 
     @Test
+    void concurrentUploadsOfTheSameBytesMakeOneDocumentAndOfTheSameNameOneVersionEach() throws Exception {
+        int documentsBefore = documents(bulk);
+        byte[] same = "# Opening hours\n\nThe roastery opens at seven on weekdays.\n".getBytes(StandardCharsets.UTF_8);
+        List<GatewayClient.Reply> copies = concurrently(8,
+                i -> gateway.upload(bulk.id(), bulk.uploadKey(), "hours-" + i + ".md", same));
+        assertThat(copies).filteredOn(r -> r.status() == 202).as("one upload queues the bytes").hasSize(1);
+        assertThat(copies).filteredOn(r -> r.status() == 200).extracting(r -> r.text("status"))
+                .as("the others find them").containsOnly("duplicate").hasSize(7);
+        assertThat(copies).extracting(r -> r.text("document_id")).containsOnly(copies.get(0).text("document_id"));
+
+        List<GatewayClient.Reply> versions = concurrently(6, i -> gateway.upload(bulk.id(), bulk.uploadKey(), "rates.md",
+                ("# Rates\n\nA bag of house blend costs " + (10 + i) + " euros.\n").getBytes(StandardCharsets.UTF_8)));
+        assertThat(versions).extracting(GatewayClient.Reply::status).containsOnly(202);
+        assertThat(versions).extracting(r -> r.text("document_id")).containsOnly(versions.get(0).text("document_id"));
+        assertThat(versions).extracting(r -> r.body().path("version").asInt())
+                .as("each upload of the name is its own version").containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6);
+        assertThat(documents(bulk)).isEqualTo(documentsBefore + 2);
+    }
+
+    /** Runs {@code n} calls at once (released together) and returns their answers in call order. */
+    private static <T> List<T> concurrently(int n, java.util.function.IntFunction<T> call) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<T>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return call.apply(index);
+                }));
+            }
+            start.countDown();
+            List<T> result = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<T> answer : answers) {
+                result.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return result;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aDocumentWhoseEventNeverReachedTheBrokerIsRepublishedByTheOutboxSweeper() throws Exception {
         // what a gateway that stopped between committing the row and publishing leaves behind
         byte[] content = "# Lost\n\nThe forklift is serviced every March.\n".getBytes(StandardCharsets.UTF_8);

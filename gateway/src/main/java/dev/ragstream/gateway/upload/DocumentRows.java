@@ -53,123 +53,56 @@ class DocumentRows {
 
     /**
      * The files of one request as recorded.
-     * @param inFlightBefore the tenant's documents in the pipeline before these, counted in the same transaction
+     * @param inFlightBefore the tenant's documents in the pipeline before these, as {@link #reserve} knows them
      */
     record Recording(List<Recorded> documents, int inFlightBefore) {
     }
 
     /**
-     * Records the files of one job in one transaction; the queued rows are the outbox of the upload
-     * events. Bytes the tenant already has (same SHA-256, not deleted or failed) are a duplicate and
-     * change nothing. A file named like an existing document (an upload of the same file name, or a
-     * URL import of the same URL) becomes that document's next version: its current version keeps
-     * answering until the new one is indexed. Identical contents and names are serialised across
-     * concurrent uploads by transaction-scoped advisory locks.
+     * Records the files of one job, all or none; the queued rows are the outbox of the upload
+     * events. Each file is one call of the database's {@code record_upload} (see its migration):
+     * bytes the tenant already has (same SHA-256, not deleted or failed) are a duplicate and change
+     * nothing; a file named like an existing document (an upload of the same file name, or a URL
+     * import of the same URL) becomes that document's next version, whose current version keeps
+     * answering until the new one is indexed; identical contents and names are serialised across
+     * concurrent uploads. A single file is one round trip (its statement is its transaction),
+     * several share one transaction.
      * @throws QueueFullException when more than {@code quota} documents would then be waiting
      */
     Recording record(Tenant tenant, UUID jobId, List<UploadIntake.Staged> files, DocumentLabels labels, Instant acceptedAt,
                      int quota)
             throws SQLException, QueueFullException {
-        return dataSources.inTransaction(tenant, c -> {
+        TenantDataSources.TransactionWork<Recording> work = c -> {
             int inFlight = reserve(tenant, c, files.size(), quota);
             List<Recorded> recorded = new ArrayList<>();
-            for (UploadIntake.Staged file : files) {
-                String source = file.sourceUrl() == null ? "upload" : "url";
-                String origin = file.sourceUrl() == null ? file.filename() : file.sourceUrl().toString();
-                lock(c, "sha256:" + file.staged().sha256(), source + ":" + origin);
-                Optional<Recorded> duplicate = duplicateOf(c, file);
-                if (duplicate.isPresent()) {
-                    recorded.add(duplicate.get());
-                    continue;
+            try (PreparedStatement ps = c.prepareStatement("SELECT document_id, version, duplicate, status"
+                    + " FROM record_upload(?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")) {
+                for (UploadIntake.Staged file : files) {
+                    recorded.add(record(ps, jobId, file, labels, acceptedAt));
                 }
-                Optional<UUID> existing = sameOrigin(c, source, origin);
-                String metadata = JsonMapper.shared().writeValueAsString(labels.metadata(file));
-                recorded.add(existing.isPresent()
-                        ? newVersion(c, existing.get(), jobId, file, metadata, acceptedAt)
-                        : insert(c, jobId, file, source, metadata, acceptedAt));
             }
             return new Recording(recorded, inFlight);
-        });
+        };
+        return files.size() == 1 ? dataSources.withConnection(tenant, work) : dataSources.inTransaction(tenant, work);
     }
 
-    /** Both locks in one round trip, always in this order (contents, then name), so two uploads cannot deadlock. */
-    private static void lock(Connection c, String contentKey, String nameKey) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT pg_advisory_xact_lock(hashtextextended(?, 0)), pg_advisory_xact_lock(hashtextextended(?, 0))")) {
-            ps.setString(1, contentKey);
-            ps.setString(2, nameKey);
-            ps.executeQuery().close();
-        }
-    }
-
-    private static Optional<Recorded> duplicateOf(Connection c, UploadIntake.Staged file) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT id, status FROM documents WHERE sha256 = ? AND status NOT IN ('deleted', 'failed')
-                ORDER BY created_at LIMIT 1""")) {
-            ps.setString(1, file.staged().sha256());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Recorded(file, rs.getObject(1, UUID.class), 0, true, rs.getString(2)))
-                        : Optional.empty();
-            }
-        }
-    }
-
-    private static Optional<UUID> sameOrigin(Connection c, String source, String origin) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT id FROM documents
-                WHERE source = ? AND (CASE WHEN source = 'url' THEN metadata->>'source_url' ELSE filename END) = ?
-                  AND status <> 'deleted'
-                ORDER BY created_at DESC LIMIT 1 FOR UPDATE""")) {
-            ps.setString(1, source);
-            ps.setString(2, origin);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
-            }
-        }
-    }
-
-    private static Recorded newVersion(Connection c, UUID id, UUID jobId, UploadIntake.Staged file, String metadata,
-                                       Instant acceptedAt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE documents SET version = version + 1, status = 'queued', reason = NULL, markdown = NULL, job_id = ?,
-                                     filename = ?, content_type = ?, size_bytes = ?, sha256 = ?, metadata = ?::jsonb,
-                                     staged_at = ?, updated_at = ?
-                WHERE id = ? RETURNING version""")) {
-            ps.setObject(1, jobId);
-            ps.setString(2, file.filename());
-            ps.setString(3, file.contentType());
-            ps.setLong(4, file.staged().sizeBytes());
-            ps.setString(5, file.staged().sha256());
-            ps.setString(6, metadata);
-            ps.setString(7, file.staged().reference().toString());
-            ps.setTimestamp(8, Timestamp.from(acceptedAt));
-            ps.setObject(9, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Recorded(file, id, rs.getInt(1), false, "queued");
-            }
-        }
-    }
-
-    private static Recorded insert(Connection c, UUID jobId, UploadIntake.Staged file, String source, String metadata,
+    private static Recorded record(PreparedStatement ps, UUID jobId, UploadIntake.Staged file, DocumentLabels labels,
                                    Instant acceptedAt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO documents (id, job_id, filename, content_type, size_bytes, sha256, source, metadata, status,
-                                       version, staged_at, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'queued', 1, ?, ?, ?)""")) {
-            ps.setObject(1, file.documentId());
-            ps.setObject(2, jobId);
-            ps.setString(3, file.filename());
-            ps.setString(4, file.contentType());
-            ps.setLong(5, file.staged().sizeBytes());
-            ps.setString(6, file.staged().sha256());
-            ps.setString(7, source);
-            ps.setString(8, metadata);
-            ps.setString(9, file.staged().reference().toString());
-            ps.setTimestamp(10, Timestamp.from(acceptedAt));
-            ps.setTimestamp(11, Timestamp.from(acceptedAt));
-            ps.executeUpdate();
-            return new Recorded(file, file.documentId(), 1, false, "queued");
+        boolean fromUrl = file.sourceUrl() != null;
+        ps.setObject(1, file.documentId());
+        ps.setObject(2, jobId);
+        ps.setString(3, file.filename());
+        ps.setString(4, file.contentType());
+        ps.setLong(5, file.staged().sizeBytes());
+        ps.setString(6, file.staged().sha256());
+        ps.setString(7, fromUrl ? "url" : "upload");
+        ps.setString(8, fromUrl ? file.sourceUrl().toString() : file.filename());
+        ps.setString(9, JsonMapper.shared().writeValueAsString(labels.metadata(file)));
+        ps.setString(10, file.staged().reference().toString());
+        ps.setTimestamp(11, Timestamp.from(acceptedAt));
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Recorded(file, rs.getObject(1, UUID.class), rs.getInt(2), rs.getBoolean(3), rs.getString(4));
         }
     }
 

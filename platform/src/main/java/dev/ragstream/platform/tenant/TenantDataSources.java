@@ -32,7 +32,7 @@ public final class TenantDataSources implements AutoCloseable {
     private record Pool(Tenant.Database settings, HikariDataSource dataSource, AtomicLong lastUsed) {
     }
 
-    /** A unit of work on one connection inside one transaction. */
+    /** A unit of work on one connection (inside one transaction for {@link #inTransaction}). */
     @FunctionalInterface
     public interface TransactionWork<T> {
         T apply(Connection connection) throws SQLException;
@@ -121,6 +121,17 @@ public final class TenantDataSources implements AutoCloseable {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Runs {@code work} on one connection of the tenant's pool in autocommit mode: each statement is
+     * its own transaction, and no commit costs a round trip.
+     */
+    public <T> T withConnection(Tenant tenant, TransactionWork<T> work) throws SQLException {
+        try (Connection c = dataSource(tenant).getConnection()) {
+            c.setAutoCommit(true);
+            return work.apply(c);
         }
     }
 

@@ -103,7 +103,7 @@ class TenantCliIT {
         assertThat(databaseOwner(databaseOf(id))).isEqualTo(roleOf(id));
         DatabaseTarget fromEnv = new DatabaseTarget(env.get("DB_HOST"), Integer.parseInt(env.get("DB_PORT")),
                 env.get("DB_NAME"), env.get("DB_USER"), env.get("DB_PASSWORD"));
-        assertThat(DatabaseProvisioner.current(fromEnv, DatabaseProvisioner.Kind.RAGDB)).isEqualTo("10");
+        assertThat(DatabaseProvisioner.current(fromEnv, DatabaseProvisioner.Kind.RAGDB)).isEqualTo("11");
     }
 
     @Test

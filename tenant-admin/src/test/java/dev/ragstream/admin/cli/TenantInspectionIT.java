@@ -82,7 +82,7 @@ class TenantInspectionIT {
         String vector = query(db, "SELECT extversion FROM pg_extension WHERE extname = 'vector'").get(0);
         assertThat(result.out().lines()).containsExactly("Tenant: " + id,
                 "Database: " + db + " on " + Cli.HOST + ":" + Cli.PORT + " as " + roleOf(id),
-                "Server version: " + server, "pgvector version: " + vector, "Schema version: 10",
+                "Server version: " + server, "pgvector version: " + vector, "Schema version: 11",
                 "Documents: 2", "Chunks: 3", "Connection OK");
     }
 
@@ -136,11 +136,11 @@ class TenantInspectionIT {
         assertThat(before.err().strip()).isEqualTo("Error: database " + db
                 + " is not ready: the schema is not migrated (run 'tenant migrate " + id + "')");
         assertThat(migrated.exit()).as(migrated.toString()).isZero();
-        assertThat(migrated.out()).isEqualTo(id + ": schema version 10" + System.lineSeparator());
+        assertThat(migrated.out()).isEqualTo(id + ": schema version 11" + System.lineSeparator());
         assertThat(again.out()).isEqualTo(migrated.out());
         assertThat(query(db, "SELECT tableowner FROM pg_tables WHERE tablename = 'chunks'")).containsExactly(role);
         assertThat(after.exit()).as(after.toString()).isZero();
-        assertThat(after.out()).contains("Schema version: 10", "Documents: 0", "Chunks: 0", "Connection OK");
+        assertThat(after.out()).contains("Schema version: 11", "Documents: 0", "Chunks: 0", "Connection OK");
     }
 
     @Test
@@ -155,7 +155,7 @@ class TenantInspectionIT {
         Result result = run(tenants, "migrate", "--all");
 
         assertThat(result.exit()).as(result.toString()).isEqualTo(1);
-        assertThat(result.out().lines()).containsExactlyInAnyOrder(first + ": schema version 10", last + ": schema version 10");
+        assertThat(result.out().lines()).containsExactlyInAnyOrder(first + ": schema version 11", last + ": schema version 11");
         List<String> errors = result.err().lines().toList();
         assertThat(errors).hasSize(3);
         assertThat(errors).anySatisfy(line -> assertThat(line).startsWith(broken + ": failed: cannot migrate "
