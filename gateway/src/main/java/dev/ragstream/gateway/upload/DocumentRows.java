@@ -27,6 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
 class DocumentRows {
 
     private static final Duration QUEUE_LEVEL_MAX_AGE = Duration.ofSeconds(1);
+    /**
+     * How long recording an upload, whose bytes are staged by then, waits for a busy pool: a burst of
+     * uploads on two busy cores held the connections long enough for 1 s to pass (bench gateway: 503s
+     * at the start of a round of 32 clients), and a refused upload must be sent again whole.
+     */
+    private static final Duration RECORD_PATIENCE = Duration.ofSeconds(10);
 
     private final TenantDataSources dataSources;
     private final Map<TenantId, QueueLevel> queueLevels = new ConcurrentHashMap<>();
@@ -83,7 +89,8 @@ class DocumentRows {
             }
             return new Recording(recorded, inFlight);
         };
-        return files.size() == 1 ? dataSources.withConnection(tenant, work) : dataSources.inTransaction(tenant, work);
+        return files.size() == 1 ? dataSources.withConnection(tenant, RECORD_PATIENCE, work)
+                : dataSources.inTransaction(tenant, RECORD_PATIENCE, work);
     }
 
     private static Recorded record(PreparedStatement ps, UUID jobId, UploadIntake.Staged file, DocumentLabels labels,

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,15 @@ public final class TenantDataSources implements AutoCloseable {
 
     /** Runs {@code work} in one transaction on {@code tenant}'s ragdb; commits on success, rolls back on any exception. */
     public <T> T inTransaction(Tenant tenant, TransactionWork<T> work) throws SQLException {
-        try (Connection c = dataSource(tenant).getConnection()) {
+        return inTransaction(tenant, Duration.ZERO, work);
+    }
+
+    /**
+     * As {@link #inTransaction(Tenant, TransactionWork)}, waiting for a connection up to {@code patience}
+     * while the pool is only busy (see {@link #connection}).
+     */
+    public <T> T inTransaction(Tenant tenant, Duration patience, TransactionWork<T> work) throws SQLException {
+        try (Connection c = connection(tenant, patience)) {
             c.setAutoCommit(false);
             try {
                 T result = work.apply(c);
@@ -129,9 +138,39 @@ public final class TenantDataSources implements AutoCloseable {
      * its own transaction, and no commit costs a round trip.
      */
     public <T> T withConnection(Tenant tenant, TransactionWork<T> work) throws SQLException {
-        try (Connection c = dataSource(tenant).getConnection()) {
+        return withConnection(tenant, Duration.ZERO, work);
+    }
+
+    /**
+     * As {@link #withConnection(Tenant, TransactionWork)}, waiting for a connection up to {@code patience}
+     * while the pool is only busy (see {@link #connection}).
+     */
+    public <T> T withConnection(Tenant tenant, Duration patience, TransactionWork<T> work) throws SQLException {
+        try (Connection c = connection(tenant, patience)) {
             c.setAutoCommit(true);
             return work.apply(c);
+        }
+    }
+
+    /**
+     * A connection of the tenant's pool. A caller normally fails after the acquire timeout; one with
+     * {@code patience} (work that is costly to repeat, such as recording an upload whose bytes are
+     * staged) keeps waiting, up to {@code patience} in all, while the pool is only busy: every
+     * connection in use and the database answering (the pool's timeout carries no connection
+     * failure). A database that cannot be reached fails after one acquire timeout, a spent budget of
+     * pools at once, as without patience.
+     */
+    private Connection connection(Tenant tenant, Duration patience) throws SQLException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                return dataSource(tenant).getConnection();
+            } catch (SQLTransientConnectionException e) {
+                boolean onlyBusy = e.getCause() == null && !(e instanceof PoolBudgetExhaustedException);
+                if (!onlyBusy || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+            }
         }
     }
 

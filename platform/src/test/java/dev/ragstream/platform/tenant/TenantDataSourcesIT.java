@@ -165,6 +165,47 @@ class TenantDataSourcesIT {
     }
 
     @Test
+    void aPatientCallerWaitsForABusyPoolButNotForAnUnreachableDatabase() throws Exception {
+        writeEnv("tenant-a", DB_A, ROLE_A);
+        Files.createDirectories(tenants.resolve("tenant-down"));
+        Files.writeString(tenants.resolve("tenant-down").resolve(".env"), """
+                TENANT_ID=tenant-down
+                DB_HOST=127.0.0.1
+                DB_PORT=1
+                DB_NAME=%s
+                DB_USER=%s
+                DB_PASSWORD=pw
+                """.formatted(DB_A, ROLE_A));
+        try (TenantRegistry registry = new TenantRegistry(tenants, Duration.ZERO);
+             TenantDataSources pools = new TenantDataSources(registry, 1, Duration.ofMinutes(1), Duration.ofMillis(250), 4)) {
+            Tenant tenant = registry.find("tenant-a").orElseThrow();
+            Connection only = pools.dataSource(tenant).getConnection();
+            Thread release = new Thread(() -> {
+                try {
+                    Thread.sleep(1_250); // five acquire timeouts
+                    only.close();
+                } catch (InterruptedException | SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThatThrownBy(() -> pools.withConnection(tenant, c -> 1))
+                    .as("without patience: the acquire timeout").isInstanceOf(java.sql.SQLTransientConnectionException.class);
+            release.start();
+            int waited = pools.withConnection(tenant, Duration.ofSeconds(30), c -> 1);
+            int inTransaction = pools.inTransaction(tenant, Duration.ofSeconds(30), c -> 2);
+            assertThat(waited + inTransaction).isEqualTo(3);
+            release.join();
+
+            Tenant down = registry.find("tenant-down").orElseThrow();
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> pools.withConnection(down, Duration.ofSeconds(30), c -> 1))
+                    .isInstanceOf(java.sql.SQLTransientConnectionException.class).hasCauseInstanceOf(SQLException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no patience for a database that cannot be reached")
+                    .isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
     void allPoolsTogetherStayWithinTheBudgetByClosingIdleOnesAndRefuseWhenAllAreBusy() throws Exception {
         writeEnv("tenant-a", DB_A, ROLE_A);
         writeEnv("tenant-b", DB_B, ROLE_B);

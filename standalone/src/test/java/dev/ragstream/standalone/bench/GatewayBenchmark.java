@@ -155,9 +155,11 @@ public final class GatewayBenchmark {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         long compiling = jit.getTotalCompilationTime();
         double seconds = uploadRound(gateway, tenant, key, clients, perClient, files, latencies);
-        System.out.printf("upload accept, 100 KB files, %d concurrent clients (workers paused): p50 %.1f ms, p99 %.1f ms (n=%d, %.0f uploads/s;"
+        System.out.printf("upload accept, 100 KB files, %d concurrent clients (workers paused): p50 %.1f ms, p99 %.1f ms"
+                        + " (p90 %.1f, p95 %.1f, max %.1f; n=%d, %.0f uploads/s;"
                         + " the JIT compiling %.0f %% of the time)%n",
-                clients, percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6, latencies.size(),
+                clients, percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6, percentile(latencies, 90) / 1e6,
+                percentile(latencies, 95) / 1e6, percentile(latencies, 100) / 1e6, latencies.size(),
                 latencies.size() / seconds, (jit.getTotalCompilationTime() - compiling) / (seconds * 10));
         drainOnlyCeiling(tenant, key, clients, perClient, files);
     }
