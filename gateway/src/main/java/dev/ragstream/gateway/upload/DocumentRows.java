@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -36,6 +37,8 @@ class DocumentRows {
 
     private final TenantDataSources dataSources;
     private final Map<TenantId, QueueLevel> queueLevels = new ConcurrentHashMap<>();
+    /** Tenants whose documents in flight one caller is counting now: the others go on with the level they have. */
+    private final Set<TenantId> counting = ConcurrentHashMap.newKeySet();
 
     /** A tenant's documents in flight as counted at {@code countedAt} (nano time), plus what was reserved since. */
     private record QueueLevel(int inFlight, long countedAt) {
@@ -118,47 +121,66 @@ class DocumentRows {
      * flight before them. This gateway keeps each tenant's level: counted in the database at most
      * {@link #QUEUE_LEVEL_MAX_AGE} ago, plus what it reserved since. While that level leaves room,
      * the reservation (atomic, so this gateway's concurrent uploads never overshoot the quota) costs
-     * no query; otherwise {@code c} counts, so a refusal always rests on a fresh count. Replicas see
-     * each other's uploads within the max age — the same slack as two transactions counting at once.
+     * no query; otherwise {@code c} counts, so a refusal always rests on a fresh count. While another
+     * upload counts, a stale level that leaves room is used as it is: a burst of uploads makes one
+     * count a second rather than one each. Replicas see each other's uploads within the max age (and
+     * the time of a count) — the same slack as two transactions counting at once.
      * @throws QueueFullException when the fresh count leaves no room
      */
     private int reserve(Tenant tenant, Connection c, int adding, int quota) throws SQLException {
-        int[] before = {-1};
-        queueLevels.computeIfPresent(tenant.id(), (id, level) -> {
-            if (!level.fresh() || level.inFlight() + adding > quota) {
-                return level;
+        boolean counter = counting.add(tenant.id());
+        try {
+            int[] before = {-1};
+            queueLevels.computeIfPresent(tenant.id(), (id, level) -> {
+                if ((!level.fresh() && counter) || level.inFlight() + adding > quota) {
+                    return level;
+                }
+                before[0] = level.inFlight();
+                return new QueueLevel(level.inFlight() + adding, level.countedAt());
+            });
+            if (before[0] >= 0) {
+                return before[0];
             }
-            before[0] = level.inFlight();
-            return new QueueLevel(level.inFlight() + adding, level.countedAt());
-        });
-        if (before[0] >= 0) {
-            return before[0];
+            long countedAt = System.nanoTime();
+            int inFlight = DocumentQueue.inFlight(c);
+            if (inFlight + adding > quota) {
+                queueLevels.put(tenant.id(), new QueueLevel(inFlight, countedAt));
+                throw new QueueFullException(inFlight);
+            }
+            queueLevels.put(tenant.id(), new QueueLevel(inFlight + adding, countedAt));
+            return inFlight;
+        } finally {
+            if (counter) {
+                counting.remove(tenant.id());
+            }
         }
-        long countedAt = System.nanoTime();
-        int inFlight = DocumentQueue.inFlight(c);
-        if (inFlight + adding > quota) {
-            queueLevels.put(tenant.id(), new QueueLevel(inFlight, countedAt));
-            throw new QueueFullException(inFlight);
-        }
-        queueLevels.put(tenant.id(), new QueueLevel(inFlight + adding, countedAt));
-        return inFlight;
     }
 
     /**
      * Documents of the tenant still waiting for or in the pipeline, as this gateway knows them (see
-     * {@link #reserve}; counted now when its level is stale). Good for refusing an upload before its
-     * body is read; {@link #record} is what enforces the quota.
+     * {@link #reserve}; counted now when its level is stale and no other upload is counting). Good for
+     * refusing an upload before its body is read; {@link #record} is what enforces the quota.
      */
     int inFlightRecently(Tenant tenant) throws SQLException {
         QueueLevel level = queueLevels.get(tenant.id());
         if (level != null && level.fresh()) {
             return level.inFlight();
         }
-        long countedAt = System.nanoTime();
-        int inFlight = dataSources.inTransaction(tenant, DocumentQueue::inFlight);
-        queueLevels.merge(tenant.id(), new QueueLevel(inFlight, countedAt),
-                (old, counted) -> old.countedAt() - counted.countedAt() > 0 ? old : counted);
-        return inFlight;
+        boolean counter = counting.add(tenant.id());
+        if (!counter && level != null) {
+            return level.inFlight();
+        }
+        try {
+            long countedAt = System.nanoTime();
+            int inFlight = dataSources.withConnection(tenant, RECORD_PATIENCE, DocumentQueue::inFlight);
+            queueLevels.merge(tenant.id(), new QueueLevel(inFlight, countedAt),
+                    (old, counted) -> old.countedAt() - counted.countedAt() > 0 ? old : counted);
+            return inFlight;
+        } finally {
+            if (counter) {
+                counting.remove(tenant.id());
+            }
+        }
     }
 
     /** Recording the files would take the tenant's queue over its quota; nothing was recorded. */

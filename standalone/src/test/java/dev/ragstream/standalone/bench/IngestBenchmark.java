@@ -183,6 +183,7 @@ public final class IngestBenchmark {
             TestDatabase.dropRole(chatApp);
             TestDatabase.dropRole(chatOwner);
             provider.close();
+            org.springframework.util.FileSystemUtils.deleteRecursively(home);
         }
     }
 

@@ -127,6 +127,7 @@ public final class QualityBenchmark {
             TestDatabase.dropDatabase(chatDb);
             TestDatabase.dropRole(chatApp);
             TestDatabase.dropRole(chatOwner);
+            org.springframework.util.FileSystemUtils.deleteRecursively(home);
         }
     }
 

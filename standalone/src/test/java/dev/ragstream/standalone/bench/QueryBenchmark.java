@@ -188,6 +188,7 @@ public final class QueryBenchmark {
             TestDatabase.dropDatabase(chatDb);
             TestDatabase.dropRole(chatApp);
             TestDatabase.dropRole(chatOwner);
+            org.springframework.util.FileSystemUtils.deleteRecursively(home);
         }
     }
 
