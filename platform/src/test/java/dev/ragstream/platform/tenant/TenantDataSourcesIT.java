@@ -180,11 +180,14 @@ class TenantDataSourcesIT {
              TenantDataSources pools = new TenantDataSources(registry, 1, Duration.ofMinutes(1), Duration.ofMillis(250), 4)) {
             Tenant tenant = registry.find("tenant-a").orElseThrow();
             Connection only = pools.dataSource(tenant).getConnection();
+            var pool = ((com.zaxxer.hikari.HikariDataSource) pools.dataSource(tenant)).getHikariPoolMXBean();
             Thread release = new Thread(() -> {
+                // five acquire timeouts on, the patient caller is still waiting for the only connection: release it
+                org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(1_250)).atMost(Duration.ofSeconds(10))
+                        .until(() -> pool.getThreadsAwaitingConnection() == 1);
                 try {
-                    Thread.sleep(1_250); // five acquire timeouts
                     only.close();
-                } catch (InterruptedException | SQLException e) {
+                } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
             });
