@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -67,7 +66,7 @@ class UploadController {
         tenants.requireEnabled(tenant, "upload");
         tenants.requireKey(request, tenant.uploadApiKey());
         boolean json = UrlRequests.isJson(request);
-        if (!json && !JakartaServletFileUpload.isMultipartContent(request)) {
+        if (!json && !MultipartForm.isMultipart(request)) {
             throw ApiException.badRequest("not-multipart",
                     "Expected multipart/form-data with one or more 'file' parts or a 'url' field, or a JSON body {\"url\": \"...\"}");
         }

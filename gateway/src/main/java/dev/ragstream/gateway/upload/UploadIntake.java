@@ -20,9 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.commons.fileupload2.core.FileItemInput;
-import org.apache.commons.fileupload2.core.FileItemInputIterator;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -93,29 +90,22 @@ class UploadIntake implements DocumentTypes {
         Budget budget = new Budget(tenant.maxUploadBytes());
         List<Staged> staged = new ArrayList<>();
         try {
-            JakartaServletFileUpload<?, ?> upload = new JakartaServletFileUpload<>();
-            FileItemInputIterator parts = upload.getItemIterator(request);
-            while (parts.hasNext()) {
-                FileItemInput part = parts.next();
-                if (part.isFormField() && "url".equals(part.getFieldName())) {
+            MultipartForm form = new MultipartForm(request.getInputStream(), request.getContentType());
+            for (MultipartForm.Part part; (part = form.next()) != null; ) {
+                if (!part.isFile() && "url".equals(part.field())) {
                     acceptUrl(tenant, formField(part), budget, maxFiles, staged);
-                    continue;
-                }
-                if (part.isFormField() && DocumentLabels.isLabel(part.getFieldName())) {
-                    labels.put(part.getFieldName(), formField(part));
-                    continue;
-                }
-                if (part.isFormField() || !"file".equals(part.getFieldName())) {
-                    continue;
-                }
-                try (InputStream in = new BufferedInputStream(part.getInputStream(), SNIFF_BYTES)) {
-                    accept(tenant, UploadNames.sanitize(part.getName()), in, budget, maxFiles, staged);
+                } else if (!part.isFile() && DocumentLabels.isLabel(part.field())) {
+                    labels.put(part.field(), formField(part));
+                } else if (part.isFile() && "file".equals(part.field())) {
+                    try (InputStream in = new BufferedInputStream(part.content(), SNIFF_BYTES)) {
+                        accept(tenant, UploadNames.sanitize(part.filename()), in, budget, maxFiles, staged);
+                    }
                 }
             }
         } catch (ApiException e) {
             discard(staged);
             throw e;
-        } catch (IOException e) { // FileUploadException included: malformed multipart, or the client went away
+        } catch (IOException e) { // a malformed multipart body, or the client went away
             discard(staged);
             throw budget.exceeded ? budget.tooLarge() : ApiException.badRequest("invalid-multipart", "Malformed multipart upload");
         }
@@ -156,14 +146,12 @@ class UploadIntake implements DocumentTypes {
         }
     }
 
-    private static String formField(FileItemInput part) throws IOException {
-        try (InputStream in = part.getInputStream()) {
-            byte[] value = in.readNBytes(MAX_URL_FIELD + 1);
-            if (value.length > MAX_URL_FIELD) {
-                throw ApiException.badRequest("field-too-large", "The " + part.getFieldName() + " field exceeds " + MAX_URL_FIELD + " bytes");
-            }
-            return new String(value, StandardCharsets.UTF_8);
+    private static String formField(MultipartForm.Part part) throws IOException {
+        byte[] value = part.content().readNBytes(MAX_URL_FIELD + 1);
+        if (value.length > MAX_URL_FIELD) {
+            throw ApiException.badRequest("field-too-large", "The " + part.field() + " field exceeds " + MAX_URL_FIELD + " bytes");
         }
+        return new String(value, StandardCharsets.UTF_8);
     }
 
     private Staged stageOne(Tenant tenant, String filename, String type, InputStream in, Budget budget, URI sourceUrl)

@@ -7,6 +7,18 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.tika.detect.DefaultDetector;
+import org.apache.tika.detect.Detector;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.mime.MimeTypes;
 import org.junit.jupiter.api.Test;
 
 class ContentTypesTest {
@@ -34,6 +46,48 @@ class ContentTypesTest {
         byte[] page = ("<!DOCTYPE html>\n<html><head><title>Menu</title></head><body>" + "<p>espresso</p>".repeat(3_000)
                 + "</body></html>").getBytes(StandardCharsets.UTF_8);
         assertThat(detect(page, "menu.txt")).isEqualTo("text/html");
+    }
+
+    @Test
+    void answersAsTikasFullRegistryForEveryKindOfContent() throws IOException {
+        Detector tika = new DefaultDetector(MimeTypes.getDefaultMimeTypes());
+        Random random = new Random(3);
+        byte[] binary = new byte[9_000];
+        random.nextBytes(binary);
+        List<byte[]> contents = new ArrayList<>(List.of(binary,
+                "%PDF-1.7\n%âãÏÓ\n1 0 obj\n".getBytes(StandardCharsets.ISO_8859_1),
+                "{\\rtf1\\ansi hello}".getBytes(StandardCharsets.US_ASCII),
+                "<?xml version=\"1.0\"?><note><to>Tove</to></note>".getBytes(StandardCharsets.UTF_8),
+                "From: a@example.com\r\nTo: b@example.com\r\nSubject: menu\r\n\r\nespresso".getBytes(StandardCharsets.UTF_8),
+                "name,price\nespresso,2.50\nlatte,3.10\n".getBytes(StandardCharsets.UTF_8),
+                "digraph beans { roast -> grind }".getBytes(StandardCharsets.UTF_8),
+                ("ID3\u0004\u0000\u0000" + "\u0000".repeat(600) + "\u00ff\u00fb\u0090\u0064").getBytes(StandardCharsets.ISO_8859_1),
+                illustrator()));
+        try (Stream<Path> samples = Files.list(Path.of("../samples"))) {
+            for (Path sample : samples.filter(Files::isRegularFile).toList()) {
+                contents.add(Files.readAllBytes(sample));
+            }
+        }
+        for (byte[] content : contents) {
+            byte[] head = Arrays.copyOf(content, Math.min(content.length, 8 * 1024)); // what the magic sees
+            for (String name : new String[] {"upload", "notes.txt", "page.html"}) {
+                Metadata metadata = new Metadata();
+                metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
+                assertThat(detect(head, name)).as(new String(head, 0, Math.min(head.length, 40), StandardCharsets.ISO_8859_1))
+                        .isEqualTo(tika.detect(new ByteArrayInputStream(head), metadata).getBaseType().toString());
+            }
+        }
+    }
+
+    @Test
+    void anIllustratorFileIsFoundByTheMagicLeftOutForOtherContent() throws IOException {
+        assertThat(detect(illustrator(), "drawing")).isEqualTo("application/illustrator+ps");
+    }
+
+    /** An older Illustrator file, its format line past the first kilobytes. */
+    private static byte[] illustrator() {
+        return ("%!PS-Adobe-3.0\n" + "%%Comment: padding\n".repeat(300) + "%AI5_FileFormat 3\n%%EndComments\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static String detect(byte[] content, String filename) throws IOException {
