@@ -251,8 +251,10 @@ final class MultipartForm {
                 }
                 bytes[n++] = (byte) hex;
                 i += 2;
-            } else {
+            } else if (c < 0x80) {
                 bytes[n++] = (byte) c;
+            } else {
+                return null; // RFC 5987 allows only ASCII outside the %-escapes
             }
         }
         return new String(bytes, 0, n, charset);

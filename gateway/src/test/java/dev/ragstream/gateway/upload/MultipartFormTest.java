@@ -133,6 +133,8 @@ class MultipartFormTest {
                 .containsEntry("name", "topic").containsEntry("filename", "C:\\docs\\a.txt");
         assertThat(MultipartForm.parameters("form-data; name=\"a;b\"; flag; filename*=UTF-8''%ZZ"))
                 .containsEntry("name", "a;b").doesNotContainKey("filename");
+        assertThat(MultipartForm.parameters("form-data; filename=\"plain.txt\"; filename*=UTF-8''r\u00e9sum\u00e9.txt"))
+                .as("raw non-ASCII is no RFC 5987 value").containsEntry("filename", "plain.txt");
         assertThat(MultipartForm.parameters("multipart/form-data; boundary=\"quoted boundary\"")).containsEntry("boundary", "quoted boundary");
     }
 
