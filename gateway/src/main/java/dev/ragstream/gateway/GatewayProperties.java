@@ -19,7 +19,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param queryApi     base URL of the query API the gateway proxies chat to
  * @param tenantAdmin  base URL of the tenant-admin service the gateway proxies {@code /admin/**} to
- * @param proxyTimeout how long a proxied request may take
+ * @param proxyTimeout how long an internal service may stay silent — before it answers, and between two reads
+ *                     of a streamed answer; then the proxied request gets 503
  * @param trustedProxies CIDR networks of the reverse proxies whose {@code X-Forwarded-For} is believed
  *                       (empty: the socket address is the client, every forwarded header is ignored)
  * @param maxJsonBody    largest JSON body the gateway reads on routes whose body names the tenant

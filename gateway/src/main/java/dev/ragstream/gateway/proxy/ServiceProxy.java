@@ -10,12 +10,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -28,41 +39,65 @@ import org.springframework.stereotype.Component;
  * Forwards a request the gateway already authenticated to an internal service. Only the internal
  * secret and the tenant the gateway resolved travel along — no header of the client confers
  * trust. The answer (status, body, content type, Retry-After, Location) goes back unchanged.
- * Plain JDK HTTP client with byte-array bodies: the hop adds as little as the machine allows.
+ * Apache HttpClient's classic client with pooled keep-alive connections: the request is written
+ * and the answer read in the calling thread (the JDK client hands each exchange to its selector
+ * thread and back, two thread wake-ups that cost more than the hop itself on a 2-core machine).
  */
 @Component
-public class ServiceProxy {
+public class ServiceProxy implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceProxy.class);
     private static final List<String> PASSED_BACK = List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.RETRY_AFTER,
             HttpHeaders.LOCATION);
+    /** More than Tomcat's 200 request threads: a proxied request never waits for a connection. */
+    private static final int MAX_CONNECTIONS = 256;
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
-    private final Duration timeout;
+    private final CloseableHttpClient client;
     private final String internalSecret;
 
     ServiceProxy(GatewayProperties gateway, PlatformProperties platform) {
-        this.timeout = gateway.proxyTimeout();
+        Timeout silence = Timeout.of(gateway.proxyTimeout());
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(MAX_CONNECTIONS).setMaxConnPerRoute(MAX_CONNECTIONS)
+                        .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(2))
+                                .setSocketTimeout(silence).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(silence)
+                        .setConnectionRequestTimeout(Timeout.ofSeconds(2)).build())
+                // under the services' keep-alive timeout (Tomcat's 20 s), so a pooled connection is not closed mid-request
+                .evictIdleConnections(TimeValue.ofSeconds(15))
+                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement()
+                .disableAuthCaching().disableContentCompression()
+                .build();
         this.internalSecret = platform.internalSecret();
     }
 
     /**
      * @param tenant null for tenant-less requests (e.g. the API description)
-     * @throws ApiException 503 when the service cannot be reached or does not answer in time
+     * @throws ApiException 503 when the service cannot be reached or stays silent for the proxy timeout
      */
     public ResponseEntity<byte[]> forward(HttpMethod method, URI target, Tenant tenant, MediaType contentType, byte[] body) {
-        HttpRequest.Builder request = request(target, tenant).timeout(timeout);
+        HttpUriRequestBase request = request(method, target, tenant);
         if (body != null && body.length > 0) {
-            request.header(HttpHeaders.CONTENT_TYPE, (contentType == null ? MediaType.APPLICATION_JSON : contentType).toString())
-                    .method(method.name(), HttpRequest.BodyPublishers.ofByteArray(body));
-        } else {
-            request.method(method.name(), HttpRequest.BodyPublishers.noBody());
+            request.setEntity(new ByteArrayEntity(body,
+                    ContentType.parse((contentType == null ? MediaType.APPLICATION_JSON : contentType).toString())));
         }
-        HttpResponse<byte[]> response = send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        HttpHeaders headers = new HttpHeaders();
-        PASSED_BACK.forEach(name -> response.headers().firstValue(name).ifPresent(value -> headers.set(name, value)));
-        return ResponseEntity.status(response.statusCode()).headers(headers).body(response.body());
+        try (ClassicHttpResponse response = send(request, target)) {
+            HttpHeaders headers = new HttpHeaders();
+            PASSED_BACK.forEach(name -> {
+                Header header = response.getFirstHeader(name);
+                if (header != null) {
+                    headers.set(name, header.getValue());
+                }
+            });
+            HttpEntity entity = response.getEntity();
+            return ResponseEntity.status(response.getCode()).headers(headers)
+                    .body(entity == null ? new byte[0] : EntityUtils.toByteArray(entity));
+        } catch (IOException e) {
+            throw unavailable(target, e);
+        }
     }
 
     /**
@@ -73,50 +108,65 @@ public class ServiceProxy {
      * @throws ApiException 503 when the service cannot be reached before it answered
      */
     public void stream(URI target, Tenant tenant, byte[] body, HttpServletResponse out) throws IOException {
-        HttpRequest request = request(target, tenant).timeout(timeout).header(HttpHeaders.ACCEPT, "text/event-stream")
-                .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
-        out.setStatus(response.statusCode());
-        PASSED_BACK.forEach(name -> response.headers().firstValue(name).ifPresent(value -> out.setHeader(name, value)));
-        boolean events = response.headers().firstValue(HttpHeaders.CONTENT_TYPE).orElse("").startsWith("text/event-stream");
-        if (events) {
-            out.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-            out.setHeader("X-Accel-Buffering", "no");
-        }
-        try (InputStream in = response.body()) {
+        HttpUriRequestBase request = request(HttpMethod.POST, target, tenant);
+        request.setHeader(HttpHeaders.ACCEPT, "text/event-stream");
+        request.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        try (ClassicHttpResponse response = send(request, target)) {
+            out.setStatus(response.getCode());
+            PASSED_BACK.forEach(name -> {
+                Header header = response.getFirstHeader(name);
+                if (header != null) {
+                    out.setHeader(name, header.getValue());
+                }
+            });
+            Header type = response.getFirstHeader(HttpHeaders.CONTENT_TYPE);
+            boolean events = type != null && type.getValue().startsWith("text/event-stream");
+            if (events) {
+                out.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+                out.setHeader("X-Accel-Buffering", "no");
+            }
             OutputStream sink = out.getOutputStream();
-            byte[] buffer = new byte[8192];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sink.write(buffer, 0, n);
-                if (events) {
-                    sink.flush();
+            if (response.getEntity() != null) {
+                try (InputStream in = response.getEntity().getContent()) {
+                    byte[] buffer = new byte[8192];
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        sink.write(buffer, 0, n);
+                        if (events) {
+                            sink.flush();
+                        }
+                    }
                 }
             }
             sink.flush();
         }
     }
 
-    /** @throws ApiException 503 when the service cannot be reached or does not answer in time */
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    /** @throws ApiException 503 when the service cannot be reached or stays silent for the proxy timeout */
+    private ClassicHttpResponse send(HttpUriRequestBase request, URI target) {
         try {
-            return client.send(request, handler);
+            return client.executeOpen(null, request, null);
         } catch (IOException e) {
-            log.error("Internal service {} unreachable: {}", request.uri().getHost() + ":" + request.uri().getPort(), e.toString());
-            throw ApiException.unavailable("service-unavailable", "The service is unavailable; please retry");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("service-unavailable", "The service is unavailable; please retry");
+            throw unavailable(target, e);
         }
     }
 
-    private HttpRequest.Builder request(URI target, Tenant tenant) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(target)
-                .header(InternalRequestFilter.SECRET_HEADER, internalSecret)
-                .header("X-Correlation-ID", UUID.randomUUID().toString());
+    private static ApiException unavailable(URI target, IOException cause) {
+        log.error("Internal service {} unreachable: {}", target.getHost() + ":" + target.getPort(), cause.toString());
+        return ApiException.unavailable("service-unavailable", "The service is unavailable; please retry");
+    }
+
+    private HttpUriRequestBase request(HttpMethod method, URI target, Tenant tenant) {
+        HttpUriRequestBase request = new HttpUriRequestBase(method.name(), target);
+        request.setHeader(InternalRequestFilter.SECRET_HEADER, internalSecret);
+        request.setHeader("X-Correlation-ID", UUID.randomUUID().toString());
         if (tenant != null) {
-            request.header(InternalRequestFilter.TENANT_HEADER, tenant.id().value());
+            request.setHeader(InternalRequestFilter.TENANT_HEADER, tenant.id().value());
         }
         return request;
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
     }
 }
