@@ -48,6 +48,11 @@ final class GatewayClient {
     }
 
     Reply upload(String tenant, String key, java.util.List<Part> parts) {
+        return upload(tenant, key, parts, false);
+    }
+
+    /** @param chunked sent without a Content-Length, as a client streaming a body of unknown length does */
+    Reply upload(String tenant, String key, java.util.List<Part> parts, boolean chunked) {
         String boundary = "----rs" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Part part : parts) {
@@ -61,7 +66,8 @@ final class GatewayClient {
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/upload" + (tenant == null ? "" : "?tenant=" + tenant)))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+                .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body.toByteArray()))
+                        : HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
         if (key != null) {
             request.header("X-API-Key", key);
         }

@@ -138,6 +138,25 @@ class UploadIT {
     }
 
     @Test
+    void bytesInPartsNobodyReadsCountAgainstTheCapDeclaredOrStreamed() {
+        byte[] padding = new byte[2 * 1024 * 1024 + 1]; // over the 1 MB cap plus 1 MB for the form's own bytes
+        java.util.Arrays.fill(padding, (byte) 'p');
+        List<Part> parts = List.of(Part.field("padding", new String(padding, StandardCharsets.US_ASCII)),
+                Part.file("fine.txt", "A fine text.".getBytes(StandardCharsets.UTF_8)));
+
+        for (boolean chunked : new boolean[] {false, true}) {
+            GatewayClient.Reply reply = gateway.upload(small.id(), small.uploadKey(), parts, chunked);
+            assertThat(reply.status()).as(chunked ? "streamed" : "declared").isEqualTo(413);
+            assertThat(reply.text("error")).isEqualTo("Upload exceeds the maximum upload size of 1 MB");
+        }
+        assertThat(documents(small)).isZero();
+        assertThat(stagedFiles(small)).isZero();
+        GatewayClient.Reply within = gateway.upload(tenant.id(), tenant.uploadKey(), List.of(Part.field("padding",
+                "p".repeat(900 * 1024)), Part.file("streamed.txt", "A streamed text. ".repeat(50_000).getBytes(StandardCharsets.UTF_8))), true);
+        assertThat(within.status()).as("a form within the cap, streamed").isEqualTo(202);
+    }
+
+    @Test
     void aZipBombIsRefusedBeforeAnythingIsExtracted() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {

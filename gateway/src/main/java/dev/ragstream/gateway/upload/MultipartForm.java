@@ -41,7 +41,16 @@ final class MultipartForm {
         }
     }
 
+    /** The body is longer than the reader was allowed to read. */
+    static final class TooLargeException extends IOException {
+        TooLargeException(long maxBytes) {
+            super("The multipart body exceeds " + maxBytes + " bytes");
+        }
+    }
+
     private final InputStream in;
+    private final long maxBodyBytes;
+    private long bodyBytes;
     private final byte[] delimiter;
     private final byte[] buffer = new byte[BUFFER_BYTES];
     private int head;
@@ -60,13 +69,18 @@ final class MultipartForm {
                 && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
     }
 
-    /** @throws MalformedException when {@code contentType} names no valid boundary */
-    MultipartForm(InputStream in, String contentType) throws MalformedException {
+    /**
+     * @param maxBodyBytes how much of {@code in} may be read, whichever parts the bytes belong to (also those
+     *                     skipped unread); one byte more ends the reading with a {@link TooLargeException}
+     * @throws MalformedException when {@code contentType} names no valid boundary
+     */
+    MultipartForm(InputStream in, String contentType, long maxBodyBytes) throws MalformedException {
         String boundary = contentType == null ? null : parameters(contentType).get("boundary");
         if (boundary == null || !BOUNDARY.matcher(boundary).matches()) {
             throw new MalformedException("The content type names no valid multipart boundary");
         }
         this.in = in;
+        this.maxBodyBytes = maxBodyBytes;
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         buffer[0] = '\r'; // the first delimiter may open the body, without the CRLF of the others
         buffer[1] = '\n';
@@ -154,9 +168,14 @@ final class MultipartForm {
         if (tail == buffer.length) {
             throw new IllegalStateException("a full buffer always holds a part's bytes or a header line's end");
         }
-        int n = in.read(buffer, tail, buffer.length - tail);
+        long room = maxBodyBytes - bodyBytes; // one byte past it is enough to notice the cap
+        int n = in.read(buffer, tail, room >= buffer.length - tail ? buffer.length - tail : (int) room + 1);
         if (n < 0) {
             return false;
+        }
+        bodyBytes += n;
+        if (bodyBytes > maxBodyBytes) {
+            throw new TooLargeException(maxBodyBytes);
         }
         tail += n;
         return true;

@@ -47,6 +47,8 @@ class UploadIntake implements DocumentTypes {
     }
 
     private static final int MAX_URL_FIELD = 8 * 1024;
+    /** What a multipart body may hold besides its files' bytes: delimiters, part headers, form fields. */
+    private static final long FORM_OVERHEAD = 1024 * 1024;
 
     private final StagingStore staging;
     private final UrlImporter urls;
@@ -88,9 +90,14 @@ class UploadIntake implements DocumentTypes {
      */
     List<Staged> stage(Tenant tenant, HttpServletRequest request, int maxFiles, DocumentLabels labels) {
         Budget budget = new Budget(tenant.maxUploadBytes());
+        // the whole body counts, parts nobody reads included: bytes the client may send are bounded, not only those staged
+        long maxBody = Math.addExact(budget.max, FORM_OVERHEAD);
+        if (request.getContentLengthLong() > maxBody) {
+            throw budget.tooLarge(); // declared: refused before a byte is read
+        }
         List<Staged> staged = new ArrayList<>();
         try {
-            MultipartForm form = new MultipartForm(request.getInputStream(), request.getContentType());
+            MultipartForm form = new MultipartForm(request.getInputStream(), request.getContentType(), maxBody);
             for (MultipartForm.Part part; (part = form.next()) != null; ) {
                 if (!part.isFile() && "url".equals(part.field())) {
                     acceptUrl(tenant, formField(part), budget, maxFiles, staged);
@@ -107,7 +114,8 @@ class UploadIntake implements DocumentTypes {
             throw e;
         } catch (IOException e) { // a malformed multipart body, or the client went away
             discard(staged);
-            throw budget.exceeded ? budget.tooLarge() : ApiException.badRequest("invalid-multipart", "Malformed multipart upload");
+            throw budget.exceeded || e instanceof MultipartForm.TooLargeException ? budget.tooLarge()
+                    : ApiException.badRequest("invalid-multipart", "Malformed multipart upload");
         }
         if (staged.isEmpty()) {
             throw ApiException.badRequest("no-file", "No file uploaded");

@@ -84,6 +84,20 @@ class MultipartFormTest {
     }
 
     @Test
+    void theBodyIsReadUpToItsCapWhicheverPartsHoldTheBytes() throws IOException {
+        byte[] body = body(List.of(new Sent("padding", null, new byte[300_000]), new Sent("file", "a.txt", "small")));
+        assertThat(received(form(body, 8192, body.length))).extracting(Sent::field).containsExactly("padding", "file");
+
+        MultipartForm capped = form(body, 8192, body.length - 1);
+        assertThat(capped.next().field()).isEqualTo("padding");
+        assertThatThrownBy(capped::next).as("skipping the unread part reads past the cap")
+                .isInstanceOf(MultipartForm.TooLargeException.class);
+        MultipartForm read = form(body, 8192, 100_000);
+        MultipartForm.Part padding = read.next();
+        assertThatThrownBy(() -> padding.content().readAllBytes()).isInstanceOf(MultipartForm.TooLargeException.class);
+    }
+
+    @Test
     void aBodyThatEndsBeforeItsCloseDelimiterIsMalformed() throws IOException {
         String open = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nsome text";
         MultipartForm.Part part = form(open.getBytes(StandardCharsets.UTF_8), 3).next();
@@ -102,7 +116,7 @@ class MultipartFormTest {
         InputStream empty = InputStream.nullInputStream();
         for (String type : new String[] {"multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=\"a\rb\"",
                 "multipart/form-data; boundary=" + "x".repeat(71), "multipart/form-data; boundary=\"ends with space \""}) {
-            assertThatThrownBy(() -> new MultipartForm(empty, type)).as(type).isInstanceOf(MultipartForm.MalformedException.class);
+            assertThatThrownBy(() -> new MultipartForm(empty, type, Long.MAX_VALUE)).as(type).isInstanceOf(MultipartForm.MalformedException.class);
         }
     }
 
@@ -160,12 +174,16 @@ class MultipartFormTest {
 
     /** A form over {@code body} that arrives at most {@code chunk} bytes per read. */
     private static MultipartForm form(byte[] body, int chunk) throws IOException {
+        return form(body, chunk, Long.MAX_VALUE);
+    }
+
+    private static MultipartForm form(byte[] body, int chunk, long maxBodyBytes) throws IOException {
         InputStream in = new ByteArrayInputStream(body) {
             @Override
             public synchronized int read(byte[] b, int off, int len) {
                 return super.read(b, off, Math.min(len, chunk));
             }
         };
-        return new MultipartForm(in, "multipart/form-data; boundary=" + BOUNDARY);
+        return new MultipartForm(in, "multipart/form-data; boundary=" + BOUNDARY, maxBodyBytes);
     }
 }
