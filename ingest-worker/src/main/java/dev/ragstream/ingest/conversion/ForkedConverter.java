@@ -14,9 +14,13 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
  * child's heap, kills only that child — the document fails once with {@code conversion_timeout} or
  * {@code conversion_out_of_memory} and the next document gets a fresh process. Children are started
  * on first use and kept for the next documents.
+ * <p>A document goes to its parser process as a temporary file, deleted after its conversion; the
+ * files a killed worker left behind are deleted by the next converter, once older than
+ * {@link #LEFTOVER_AGE} and twice the conversion timeout (no conversion can still be reading them).
  */
 public final class ForkedConverter implements DocumentConverter, AutoCloseable {
 
@@ -49,6 +56,8 @@ public final class ForkedConverter implements DocumentConverter, AutoCloseable {
     private static final Path NICE = Path.of("/usr/bin/nice");
     /** The exit code of a JVM that -XX:+ExitOnOutOfMemoryError ended. */
     private static final int OUT_OF_MEMORY_EXIT = 3;
+    private static final String TEMP_PREFIX = "ragstream-convert-";
+    static final Duration LEFTOVER_AGE = Duration.ofHours(1);
 
     private final int maxChars;
     private final Duration timeout;
@@ -70,6 +79,31 @@ public final class ForkedConverter implements DocumentConverter, AutoCloseable {
         this.maxChars = maxChars;
         this.timeout = timeout;
         this.heapMb = heapMb;
+        deleteLeftovers(Instant.now().minus(LEFTOVER_AGE.compareTo(timeout.multipliedBy(2)) > 0 ? LEFTOVER_AGE
+                : timeout.multipliedBy(2)));
+    }
+
+    private static void deleteLeftovers(Instant cutoff) {
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(System.getProperty("java.io.tmpdir")),
+                TEMP_PREFIX + "*.bin")) {
+            for (Path file : files) {
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (attributes.isRegularFile() && attributes.lastModifiedTime().toInstant().isBefore(cutoff)
+                            && Files.deleteIfExists(file)) {
+                        deleted++;
+                    }
+                } catch (IOException e) { // another converter's, deleted meanwhile or not ours to delete
+                    log.debug("Leftover {} not deleted: {}", file, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Cannot look for leftover conversion files: {}", e.toString());
+        }
+        if (deleted > 0) {
+            log.info("Deleted {} conversion files a stopped worker left behind", deleted);
+        }
     }
 
     @Override
@@ -176,7 +210,7 @@ public final class ForkedConverter implements DocumentConverter, AutoCloseable {
 
     private static Path copy(InputStream content) {
         try {
-            Path file = Files.createTempFile("ragstream-convert-", ".bin");
+            Path file = Files.createTempFile(TEMP_PREFIX, ".bin");
             try (OutputStream out = Files.newOutputStream(file)) {
                 content.transferTo(out);
             } catch (IOException e) {

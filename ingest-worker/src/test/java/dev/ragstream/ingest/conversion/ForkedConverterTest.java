@@ -7,10 +7,17 @@ import dev.ragstream.platform.kafka.PermanentException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Real parser processes: conversion, refusals, a timeout and an exhausted heap, each followed by a working conversion. */
+/**
+ * Real parser processes: conversion, refusals, a timeout and an exhausted heap, each followed by a working
+ * conversion; leftovers of a killed worker deleted.
+ */
 class ForkedConverterTest {
 
     private static final byte[] PAGE = "<html><body><h1>Depot</h1><p>The depot opens at six.</p></body></html>"
@@ -50,6 +57,29 @@ class ForkedConverterTest {
                     .isInstanceOfSatisfying(PermanentException.class,
                             e -> assertThat(e.reason()).isEqualTo("conversion_out_of_memory"));
             assertThat(converter.convert(in(PAGE), "depot.html", "text/html").markdown()).contains("six");
+        }
+    }
+
+    @Test
+    void filesAKilledWorkerLeftBehindAreDeletedOnceNoConversionCanReadThem() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        FileTime old = FileTime.from(Instant.now().minus(ForkedConverter.LEFTOVER_AGE).minusSeconds(60));
+        Path leftover = Files.setLastModifiedTime(Files.createTempFile(tmp, "ragstream-convert-", ".bin"), old);
+        Path recent = Files.createTempFile(tmp, "ragstream-convert-", ".bin");
+        Path notOurs = Files.setLastModifiedTime(Files.createTempFile(tmp, "ragstream-other-", ".bin"), old);
+        try {
+            new ForkedConverter(1_000_000, Duration.ofSeconds(60), 256).close();
+            assertThat(leftover).doesNotExist();
+            assertThat(recent).as("a conversion may still read it").exists();
+            assertThat(notOurs).exists();
+
+            Files.setLastModifiedTime(recent, old);
+            new ForkedConverter(1_000_000, Duration.ofHours(2), 256).close();
+            assertThat(recent).as("younger than twice a longer timeout").exists();
+        } finally {
+            Files.deleteIfExists(leftover);
+            Files.deleteIfExists(recent);
+            Files.deleteIfExists(notOurs);
         }
     }
 
