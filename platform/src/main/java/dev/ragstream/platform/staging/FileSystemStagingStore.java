@@ -3,6 +3,7 @@ package dev.ragstream.platform.staging;
 import dev.ragstream.platform.tenant.TenantId;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.Channels;
@@ -22,7 +23,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Stages files under {@code <root>/<tenant>/<document id>}. References are {@code file:} URIs;
@@ -31,6 +34,7 @@ import java.util.UUID;
 public final class FileSystemStagingStore implements StagingStore {
 
     private final Path root;
+    private final Map<Path, DirectorySync> directories = new ConcurrentHashMap<>();
 
     public FileSystemStagingStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -66,9 +70,7 @@ public final class FileSystemStagingStore implements StagingStore {
             throw e;
         }
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-            directory.force(true); // and the new name with them
-        }
+        directories.computeIfAbsent(dir, DirectorySync::new).sync(); // and the new name with them
         return new Staged(target.toUri(), size, HexFormat.of().formatHex(sha256.digest()));
     }
 
@@ -114,6 +116,56 @@ public final class FileSystemStagingStore implements StagingStore {
             throw new IOException("staging reference outside the staging directory");
         }
         return path;
+    }
+
+    /**
+     * Forces one directory to disk for the names made in it, one force for all the names made before
+     * it begins (a group commit): concurrent uploads of a tenant share a force instead of making one
+     * each. A caller's name is made before it takes its ticket, so a force that begins after that
+     * covers it.
+     */
+    private static final class DirectorySync {
+        private final Path directory;
+        private long issued;
+        private long durable;
+        private boolean forcing;
+
+        DirectorySync(Path directory) {
+            this.directory = directory;
+        }
+
+        void sync() throws IOException {
+            long covers;
+            synchronized (this) {
+                long ticket = ++issued;
+                while (forcing) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while the staging directory was forced to disk");
+                    }
+                }
+                if (durable >= ticket) {
+                    return;
+                }
+                forcing = true;
+                covers = issued;
+            }
+            boolean forced = false;
+            try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+                channel.force(true);
+                forced = true;
+            } finally {
+                synchronized (this) {
+                    forcing = false;
+                    if (forced) {
+                        durable = Math.max(durable, covers);
+                    }
+                    notifyAll();
+                }
+            }
+        }
     }
 
     private static MessageDigest sha256() {

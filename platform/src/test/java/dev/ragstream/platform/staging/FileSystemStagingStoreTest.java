@@ -11,7 +11,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +47,34 @@ class FileSystemStagingStoreTest {
                 new ByteArrayInputStream(new byte[200_000]), 100_000)).isInstanceOf(StagingStore.TooLargeException.class);
         try (var files = Files.walk(root)) {
             assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
+    void concurrentStagingIntoSharedDirectoriesKeepsEveryFile() throws Exception {
+        FileSystemStagingStore store = new FileSystemStagingStore(root);
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            List<Future<byte[]>> checks = new ArrayList<>();
+            for (int i = 0; i < 320; i++) {
+                TenantId tenant = TenantId.of(i % 2 == 0 ? "acme" : "globex");
+                byte[] content = ("upload " + i).repeat(1 + i).getBytes(StandardCharsets.UTF_8);
+                checks.add(pool.submit(() -> {
+                    var staged = store.stage(tenant, UUID.randomUUID(), new ByteArrayInputStream(content), 1_000_000);
+                    try (InputStream in = store.open(staged.reference())) {
+                        assertThat(in.readAllBytes()).isEqualTo(content);
+                    }
+                    return content;
+                }));
+            }
+            for (Future<byte[]> check : checks) {
+                check.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (var files = Files.walk(root)) {
+            assertThat(files.filter(Files::isRegularFile)).hasSize(320).noneMatch(f -> f.toString().endsWith(".part"));
         }
     }
 

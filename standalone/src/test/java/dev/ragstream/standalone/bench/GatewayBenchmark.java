@@ -102,7 +102,7 @@ public final class GatewayBenchmark {
     private static void chatOverhead(String gateway, String query, String tenant, String chatKey, String secret) throws Exception {
         List<Long> viaGateway = new ArrayList<>();
         List<Long> direct = new ArrayList<>();
-        for (int i = 0; i < 1300; i++) {
+        for (int i = 0; i < 2000; i++) {
             // a new session each time, for either path: the same first question (no history, no conversation limit)
             long g = time(HttpRequest.newBuilder(URI.create(gateway + "/chat")).header("Content-Type", "application/json")
                     .header("X-API-Key", chatKey).POST(HttpRequest.BodyPublishers.ofString(chatBody(tenant, "g-" + i))).build());
