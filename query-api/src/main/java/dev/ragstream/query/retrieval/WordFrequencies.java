@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * In how many of a tenant's chunks its common words occur, as the planner's statistics of
  * {@code chunks.content_tsv} estimate them (the share of the most common elements in ANALYZE's
- * sample, kept current by autovacuum, times the rows the table has now), read at most once a
- * minute per tenant. A word not among them is rare.
+ * sample, kept current by autovacuum, times the rows the planner estimates the table has now),
+ * read at most once a minute per tenant. A word not among them is rare.
  * Full-text search finds its candidates through a question's rarest words (see {@link #selective})
  * and weighs each word by its rarity (see {@link Counts#idf}).
  */
@@ -120,7 +120,16 @@ final class WordFrequencies {
             return read.counts();
         }
         double chunks = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT n_live_tup FROM pg_stat_user_tables WHERE relid = 'chunks'::regclass");
+        // the planner's own estimate of the rows now: ANALYZE's row density times the table's pages now. The
+        // statistics system's live-row count is no substitute: backends report their inserts up to seconds late,
+        // so right after an ANALYZE it can count a load twice (doubling every word's estimate for the minute
+        // the counts are kept); it serves only a table never analysed (whose words are all uncounted)
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT CASE WHEN t.reltuples < 0 THEN s.n_live_tup
+                            WHEN t.relpages = 0 THEN t.reltuples
+                            ELSE t.reltuples / t.relpages * (pg_relation_size(t.oid) / current_setting('block_size')::int) END
+                FROM pg_class t JOIN pg_stat_user_tables s ON s.relid = t.oid
+                WHERE t.oid = 'chunks'::regclass""");
              ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
                 chunks = rs.getDouble(1);
