@@ -18,9 +18,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +32,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -45,9 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
  * child's heap, kills only that child — the document fails once with {@code conversion_timeout} or
  * {@code conversion_out_of_memory} and the next document gets a fresh process. Children are started
  * on first use and kept for the next documents.
- * <p>A document goes to its parser process as a temporary file, deleted after its conversion; the
- * files a killed worker left behind are deleted by the next converter, once older than
- * {@link #LEFTOVER_AGE} and twice the conversion timeout (no conversion can still be reading them).
+ * <p>A document goes to its parser process as a temporary file in a directory of this worker
+ * process, deleted after its conversion; the files of a killed worker are deleted by the next
+ * converter to start once that worker's process is gone (workers sharing a temporary directory
+ * share a host or container, and so the process ids).
  */
 public final class ForkedConverter implements DocumentConverter, AutoCloseable {
 
@@ -56,12 +57,14 @@ public final class ForkedConverter implements DocumentConverter, AutoCloseable {
     private static final Path NICE = Path.of("/usr/bin/nice");
     /** The exit code of a JVM that -XX:+ExitOnOutOfMemoryError ended. */
     private static final int OUT_OF_MEMORY_EXIT = 3;
-    private static final String TEMP_PREFIX = "ragstream-convert-";
-    static final Duration LEFTOVER_AGE = Duration.ofHours(1);
+    static final String TEMP_PREFIX = "ragstream-convert-";
+    private static final Pattern SCRATCH_NAME = Pattern.compile(Pattern.quote(TEMP_PREFIX) + "([0-9]{1,18})-[0-9]+");
 
     private final int maxChars;
     private final Duration timeout;
     private final int heapMb;
+    /** Where documents wait for their parser process: {@code <tmp>/ragstream-convert-<pid of this worker>-<random>}. */
+    private final Path scratch;
     private final JsonMapper json = JsonMapper.builder().build();
     private final Queue<Child> idle = new ConcurrentLinkedQueue<>();
     private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
@@ -79,30 +82,42 @@ public final class ForkedConverter implements DocumentConverter, AutoCloseable {
         this.maxChars = maxChars;
         this.timeout = timeout;
         this.heapMb = heapMb;
-        deleteLeftovers(Instant.now().minus(LEFTOVER_AGE.compareTo(timeout.multipliedBy(2)) > 0 ? LEFTOVER_AGE
-                : timeout.multipliedBy(2)));
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        deleteLeftovers(tmp);
+        try { // a new directory only this user can enter, under a name no one could have prepared
+            this.scratch = Files.createTempDirectory(tmp, TEMP_PREFIX + ProcessHandle.current().pid() + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for documents waiting for their parser process", e);
+        }
     }
 
-    private static void deleteLeftovers(Instant cutoff) {
+    /**
+     * Deletes the scratch directories of worker processes that have ended, with what they held: the
+     * documents of the conversions a killed worker was running. A directory whose process still runs
+     * is left alone, this process's own included.
+     */
+    static void deleteLeftovers(Path tmp) {
         int deleted = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(System.getProperty("java.io.tmpdir")),
-                TEMP_PREFIX + "*.bin")) {
-            for (Path file : files) {
-                try {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (attributes.isRegularFile() && attributes.lastModifiedTime().toInstant().isBefore(cutoff)
-                            && Files.deleteIfExists(file)) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, TEMP_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                Matcher name = SCRATCH_NAME.matcher(dir.getFileName().toString());
+                if (!name.matches() || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                        || ProcessHandle.of(Long.parseLong(name.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                    for (Path file : files) {
+                        Files.deleteIfExists(file);
                         deleted++;
                     }
-                } catch (IOException e) { // another converter's, deleted meanwhile or not ours to delete
-                    log.debug("Leftover {} not deleted: {}", file, e.toString());
                 }
+                Files.deleteIfExists(dir);
             }
-        } catch (IOException e) {
-            log.warn("Cannot look for leftover conversion files: {}", e.toString());
+        } catch (IOException e) { // another converter sweeping at the same time, or files not ours to delete
+            log.warn("Cannot delete all conversion files of ended workers: {}", e.toString());
         }
         if (deleted > 0) {
-            log.info("Deleted {} conversion files a stopped worker left behind", deleted);
+            log.info("Deleted {} conversion files that ended workers left behind", deleted);
         }
     }
 
@@ -208,9 +223,9 @@ public final class ForkedConverter implements DocumentConverter, AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    private static Path copy(InputStream content) {
+    private Path copy(InputStream content) {
         try {
-            Path file = Files.createTempFile(TEMP_PREFIX, ".bin");
+            Path file = Files.createTempFile(scratch, "document-", ".bin");
             try (OutputStream out = Files.newOutputStream(file)) {
                 content.transferTo(out);
             } catch (IOException e) {
@@ -237,6 +252,11 @@ public final class ForkedConverter implements DocumentConverter, AutoCloseable {
             child.process.destroy();
         }
         readers.shutdownNow();
+        try {
+            Files.deleteIfExists(scratch);
+        } catch (IOException e) { // a conversion still runs: the directory is left to the sweep once this process ends
+            log.debug("{} not deleted: {}", scratch, e.toString());
+        }
     }
 
     private static final class ChildDiedException extends Exception {

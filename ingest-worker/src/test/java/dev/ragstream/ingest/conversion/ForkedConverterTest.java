@@ -6,17 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ragstream.platform.kafka.PermanentException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real parser processes: conversion, refusals, a timeout and an exhausted heap, each followed by a working
- * conversion; leftovers of a killed worker deleted.
+ * conversion; the documents a killed worker left behind deleted.
  */
 class ForkedConverterTest {
 
@@ -61,25 +65,45 @@ class ForkedConverterTest {
     }
 
     @Test
-    void filesAKilledWorkerLeftBehindAreDeletedOnceNoConversionCanReadThem() throws Exception {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        FileTime old = FileTime.from(Instant.now().minus(ForkedConverter.LEFTOVER_AGE).minusSeconds(60));
-        Path leftover = Files.setLastModifiedTime(Files.createTempFile(tmp, "ragstream-convert-", ".bin"), old);
-        Path recent = Files.createTempFile(tmp, "ragstream-convert-", ".bin");
-        Path notOurs = Files.setLastModifiedTime(Files.createTempFile(tmp, "ragstream-other-", ".bin"), old);
-        try {
-            new ForkedConverter(1_000_000, Duration.ofSeconds(60), 256).close();
-            assertThat(leftover).doesNotExist();
-            assertThat(recent).as("a conversion may still read it").exists();
-            assertThat(notOurs).exists();
+    void theDocumentsOfAnEndedWorkerAreDeletedAndThoseOfLiveOnesKept(@TempDir Path tmp) throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Path dead = Files.createDirectory(tmp.resolve(ForkedConverter.TEMP_PREFIX + ended.pid() + "-123"));
+        Files.writeString(dead.resolve("document-1.bin"), "a page");
+        Path live = Files.createDirectory(tmp.resolve(ForkedConverter.TEMP_PREFIX + ProcessHandle.current().pid() + "-456"));
+        Files.writeString(live.resolve("document-2.bin"), "a page being converted");
+        Path other = Files.createDirectory(tmp.resolve(ForkedConverter.TEMP_PREFIX + "notes"));
 
-            Files.setLastModifiedTime(recent, old);
-            new ForkedConverter(1_000_000, Duration.ofHours(2), 256).close();
-            assertThat(recent).as("younger than twice a longer timeout").exists();
-        } finally {
-            Files.deleteIfExists(leftover);
-            Files.deleteIfExists(recent);
-            Files.deleteIfExists(notOurs);
+        ForkedConverter.deleteLeftovers(tmp);
+
+        assertThat(dead).doesNotExist();
+        assertThat(live.resolve("document-2.bin")).exists();
+        assertThat(other).exists();
+    }
+
+    @Test
+    void aConverterKeepsItsDocumentsInItsOwnDirectoryAndRemovesItWhenClosed() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> before = scratchDirectories(tmp);
+        try (ForkedConverter converter = new ForkedConverter(1_000_000, Duration.ofSeconds(60), 256)) {
+            assertThat(converter.convert(in(PAGE), "depot.html", "text/html").markdown()).contains("six");
+            Set<Path> mine = scratchDirectories(tmp);
+            mine.removeAll(before);
+            assertThat(mine).singleElement().satisfies(dir -> {
+                assertThat(dir.getFileName().toString()).startsWith(ForkedConverter.TEMP_PREFIX + ProcessHandle.current().pid() + "-");
+                try (Stream<Path> files = Files.list(dir)) {
+                    assertThat(files).as("the document is deleted after its conversion").isEmpty();
+                }
+            });
+            before.addAll(mine);
+        }
+        assertThat(scratchDirectories(tmp)).as("removed when closed").isSubsetOf(before).hasSizeLessThan(before.size());
+    }
+
+    private static Set<Path> scratchDirectories(Path tmp) throws IOException {
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            return dirs.filter(dir -> dir.getFileName().toString().startsWith(ForkedConverter.TEMP_PREFIX + ProcessHandle.current().pid() + "-"))
+                    .collect(Collectors.toCollection(HashSet::new));
         }
     }
 
