@@ -44,6 +44,7 @@ class ServiceProxyTest {
     private final Tenant acme = new Tenant(TenantId.of("acme"), Map.of());
     private final List<Exchange> seen = new CopyOnWriteArrayList<>();
     private final CountDownLatch secondEvent = new CountDownLatch(1);
+    private final CountDownLatch silence = new CountDownLatch(1);
     private HttpServer service;
     private ServiceProxy proxy;
 
@@ -79,7 +80,7 @@ class ServiceProxyTest {
         service.createContext("/silent", exchange -> {
             record(exchange);
             try {
-                Thread.sleep(3_000);
+                silence.await(3, TimeUnit.SECONDS); // answers 3 s late, or once the test is over
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -92,6 +93,7 @@ class ServiceProxyTest {
     @AfterEach
     void stop() throws IOException {
         secondEvent.countDown();
+        silence.countDown();
         proxy.close();
         service.stop(0);
     }
