@@ -110,11 +110,13 @@ public final class ForkedConverter implements DocumentConverter, AutoCloseable {
                         Files.deleteIfExists(file);
                         deleted++;
                     }
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) { // another converter sweeping at the same time, or files not ours to delete
+                    log.warn("Cannot delete the conversion files of an ended worker in {}: {}", dir, e.toString());
                 }
-                Files.deleteIfExists(dir);
             }
-        } catch (IOException e) { // another converter sweeping at the same time, or files not ours to delete
-            log.warn("Cannot delete all conversion files of ended workers: {}", e.toString());
+        } catch (IOException e) {
+            log.warn("Cannot look for conversion files of ended workers: {}", e.toString());
         }
         if (deleted > 0) {
             log.info("Deleted {} conversion files that ended workers left behind", deleted);
