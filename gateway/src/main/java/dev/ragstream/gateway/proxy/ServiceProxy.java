@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -86,12 +87,7 @@ public class ServiceProxy implements AutoCloseable {
         }
         try (ClassicHttpResponse response = send(request, target)) {
             HttpHeaders headers = new HttpHeaders();
-            PASSED_BACK.forEach(name -> {
-                Header header = response.getFirstHeader(name);
-                if (header != null) {
-                    headers.set(name, header.getValue());
-                }
-            });
+            passBack(response, headers::set);
             HttpEntity entity = response.getEntity();
             return ResponseEntity.status(response.getCode()).headers(headers)
                     .body(entity == null ? new byte[0] : EntityUtils.toByteArray(entity));
@@ -113,12 +109,7 @@ public class ServiceProxy implements AutoCloseable {
         request.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
         try (ClassicHttpResponse response = send(request, target)) {
             out.setStatus(response.getCode());
-            PASSED_BACK.forEach(name -> {
-                Header header = response.getFirstHeader(name);
-                if (header != null) {
-                    out.setHeader(name, header.getValue());
-                }
-            });
+            passBack(response, out::setHeader);
             Header type = response.getFirstHeader(HttpHeaders.CONTENT_TYPE);
             boolean events = type != null && type.getValue().startsWith("text/event-stream");
             if (events) {
@@ -147,6 +138,16 @@ public class ServiceProxy implements AutoCloseable {
             return client.executeOpen(null, request, null);
         } catch (IOException e) {
             throw unavailable(target, e);
+        }
+    }
+
+    /** The answer's headers the client gets too ({@link #PASSED_BACK}), each given to {@code to}. */
+    private static void passBack(ClassicHttpResponse response, BiConsumer<String, String> to) {
+        for (String name : PASSED_BACK) {
+            Header header = response.getFirstHeader(name);
+            if (header != null) {
+                to.accept(name, header.getValue());
+            }
         }
     }
 
