@@ -17,12 +17,17 @@ import dev.ragstream.schemas.DocumentChunked;
 import dev.ragstream.schemas.Topics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
  * document, any tenant using it) go to it in one call, which batches them by length, so the model
  * sees full batches however small the documents are. Each tenant's chunks are embedded by the
  * model of each of its embedding generations (its own provider and key). Then each message is
- * written in a transaction of its own, in order; its offset is committed only after that. A
+ * written in a transaction of its own, in order; its offset is committed only after that. The
+ * messages are embedded a part at a time, and a part is written while the next is embedded, so the
+ * cores keep embedding while a write waits for the database. A
  * message that fails is reported by its index: those before it are committed, it is retried or
  * dead-lettered, those after it come again. A redelivered message inserts nothing new.
  *
@@ -50,6 +57,11 @@ import tools.jackson.databind.json.JsonMapper;
 class DocumentChunkedListener {
 
     private static final Logger log = LoggerFactory.getLogger(DocumentChunkedListener.class);
+    /**
+     * Texts per part of a poll: enough for a full batch on each core (the fp32 model's batches hold
+     * 32), few enough that most of a poll's writes happen while later parts are embedded.
+     */
+    static final int PART_TEXTS = 64;
 
     private final TenantRegistry tenants;
     private final EmbeddingModels models;
@@ -62,6 +74,12 @@ class DocumentChunkedListener {
     private final BusyTime busy = new BusyTime();
     /** ragstream_embed_model_busy_seconds_total: time in which some model call was running (remote ones included). */
     private final BusyTime modelBusy = new BusyTime();
+    /** Writes a poll's messages, in order, while the listener's thread embeds the next ones. */
+    private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "embed-writes");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     DocumentChunkedListener(TenantRegistry tenants, EmbeddingModels models, ChunkWriter writer, ProviderBackoff backoff,
                             TenantMetrics metrics, JsonMapper json, MeterRegistry registry) {
@@ -80,6 +98,8 @@ class DocumentChunkedListener {
     /** One message's work: what it needs embedded by which model, the vectors as they come, or why it failed. */
     private static final class Work {
         final ConsumerRecord<String, String> record;
+        /** Its place in the poll. */
+        final int index;
         DocumentChunked event;
         Tenant tenant;
         List<String> texts;
@@ -91,8 +111,9 @@ class DocumentChunkedListener {
         /** The tenant's provider asked to wait: stored without vectors, embedded later. */
         boolean deferred;
 
-        Work(ConsumerRecord<String, String> record) {
+        Work(ConsumerRecord<String, String> record, int index) {
             this.record = record;
+            this.index = index;
         }
 
         boolean ready() {
@@ -127,7 +148,7 @@ class DocumentChunkedListener {
     private void embedAndWrite(List<ConsumerRecord<String, String>> records) {
         List<Work> batch = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
-            Work work = new Work(record);
+            Work work = new Work(record, batch.size());
             try (MdcRecordInterceptor.Scope mdc = MdcRecordInterceptor.forRecord(record)) {
                 prepare(work);
             } catch (RuntimeException e) {
@@ -135,21 +156,61 @@ class DocumentChunkedListener {
             }
             batch.add(work);
         }
-        embedTogether(batch);
-        for (int i = 0; i < batch.size(); i++) {
-            Work work = batch.get(i);
-            try (MdcRecordInterceptor.Scope mdc = MdcRecordInterceptor.forRecord(work.record)) {
-                if (work.failure != null) {
-                    throw work.failure;
-                }
-                if (work.ready() && work.deferred) {
-                    defer(work);
-                } else if (work.ready()) {
-                    write(work);
-                }
-            } catch (RuntimeException e) {
-                throw new BatchListenerFailedException("chunks of " + EventPublisher.documentId(work.record) + " failed", e, i);
+        // each part is written while the next one is embedded; the writes stay in order and stop at a failure
+        CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
+        RuntimeException unexpected = null;
+        for (List<Work> part : parts(batch)) {
+            try {
+                embedTogether(part);
+            } catch (RuntimeException e) { // not the provider's answer: the poll fails as a whole once the parts before are written
+                unexpected = e;
+                break;
             }
+            written = written.thenRunAsync(() -> part.forEach(this::writeOrFail), writers);
+        }
+        try {
+            written.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
+        if (unexpected != null) {
+            throw unexpected;
+        }
+    }
+
+    /** Consecutive messages, each part with at least {@value #PART_TEXTS} texts to embed but the last. */
+    private static List<List<Work>> parts(List<Work> batch) {
+        List<List<Work>> parts = new ArrayList<>();
+        List<Work> part = new ArrayList<>();
+        int texts = 0;
+        for (Work work : batch) {
+            part.add(work);
+            texts += work.ready() ? work.texts.size() : 0;
+            if (texts >= PART_TEXTS) {
+                parts.add(part);
+                part = new ArrayList<>();
+                texts = 0;
+            }
+        }
+        if (!part.isEmpty()) {
+            parts.add(part);
+        }
+        return parts;
+    }
+
+    /** Stores one message's chunks, or fails with its place in the poll. */
+    private void writeOrFail(Work work) {
+        try (MdcRecordInterceptor.Scope mdc = MdcRecordInterceptor.forRecord(work.record)) {
+            if (work.failure != null) {
+                throw work.failure;
+            }
+            if (work.ready() && work.deferred) {
+                defer(work);
+            } else if (work.ready()) {
+                write(work);
+            }
+        } catch (RuntimeException e) {
+            throw new BatchListenerFailedException("chunks of " + EventPublisher.documentId(work.record) + " failed", e, work.index);
         }
     }
 
@@ -226,6 +287,11 @@ class DocumentChunkedListener {
             uses.stream().map(use -> use.getKey().tenant.id().value()).distinct()
                     .forEach(tenant -> metrics.size("embed.batch.size", tenant, texts.size())); // the call each tenant was in
         });
+    }
+
+    @PreDestroy
+    void stopWrites() {
+        writers.shutdown();
     }
 
     /** Stores the chunks without vectors; the {@link GenerationFiller} embeds them once the tenant's wait is over. */
