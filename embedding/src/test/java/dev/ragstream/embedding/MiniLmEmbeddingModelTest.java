@@ -91,9 +91,11 @@ class MiniLmEmbeddingModelTest extends EmbeddingModelContract {
 
     @Test
     void agreesWithLangChain4jsOneTextAtATimeModel() {
-        // An independent implementation of the same model: no padding, no batching.
+        // An independent implementation of the same model: no padding, no batching, Hugging Face's tokenizer for
+        // every text (here the Java WordPiece takes the texts in Latin script, Hugging Face the one with Japanese)
         var reference = new AllMiniLmL6V2EmbeddingModel();
-        List<String> texts = List.of(QUESTION, ANSWER, UNRELATED, longText(100));
+        List<String> texts = List.of(QUESTION, ANSWER, UNRELATED, longText(100), "A naïve café — “Crème brûlée” for 5 €",
+                "Tokyo (東京) Tower at night");
 
         List<float[]> vectors = model.embedAll(texts);
 
