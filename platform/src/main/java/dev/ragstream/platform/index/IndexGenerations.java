@@ -196,7 +196,8 @@ public final class IndexGenerations {
     /**
      * Builds the generation's HNSW index (cosine, m 16, ef_construction 64) over the vectors it
      * has, with {@code CREATE INDEX CONCURRENTLY}: vectors keep being written meanwhile. The build's
-     * memory is sized for its graph to fit (about 1.5 × the vectors and their links; 64 MB to 1 GB).
+     * memory is sized for its graph to fit (about 1.5 × the vectors and their links; 64 MB to 1 GB),
+     * and it runs in one process, so the other tenants keep the rest of the cores.
      * A build that failed before (an invalid index left behind) is dropped and started over. Runs
      * on {@code c} in autocommit mode (a concurrent build cannot run in a transaction) and blocks
      * until the index is ready, then refreshes the planner's statistics of the loaded tables and
@@ -216,6 +217,8 @@ public final class IndexGenerations {
             long bytes = (long) (1.5 * vectors * (generation.dimension() * 4L + 16 * 2 * 8 + 64));
             long megabytes = Math.max(64, Math.min(1024, bytes / (1024 * 1024) + 1));
             st.execute("SET maintenance_work_mem = '" + megabytes + "MB'");
+            // one process: a parallel build took both cores of a 2-core machine from the other tenants' loads and queries
+            st.execute("SET max_parallel_maintenance_workers = 0");
             if (indexState(c, generation.number()) == IndexState.BUILDING && indexProgress(c, generation.number()).isEmpty()) {
                 st.execute("DROP INDEX CONCURRENTLY IF EXISTS " + indexName(generation.number()));
             }
@@ -223,6 +226,7 @@ public final class IndexGenerations {
                     + " ON chunk_vectors USING hnsw ((embedding::vector(" + generation.dimension()
                     + ")) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE generation = " + generation.number());
             st.execute("RESET maintenance_work_mem");
+            st.execute("RESET max_parallel_maintenance_workers");
             // a load this large has outgrown the planner's statistics: without fresh ones it joins all rows
             // before it orders them by distance instead of walking the new index (autovacuum would take a minute)
             st.execute("ANALYZE documents, chunks, chunk_vectors");
