@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -84,6 +85,44 @@ class IndexBuildIT {
             assertThat(IndexGenerations.buildIndex(c, generation)).isEqualTo(IndexState.READY);
             assertThat(plan(c)).contains("chunk_vectors_g1_hnsw");
             assertThat(c.getAutoCommit()).as("the connection's mode is given back").isTrue();
+        }
+    }
+
+    @Test
+    void theBuildRunsInOneProcessSoTheOtherTenantsKeepTheRestOfTheCores() throws Exception {
+        TestTenants.Created big = tenants.create("idx-serial");
+        UUID document = UUID.randomUUID();
+        // 15,000 vectors (24 MB): enough for PostgreSQL to plan a parallel build
+        big.execute("INSERT INTO documents (id, filename, content_type, size_bytes, sha256, status) VALUES ('" + document
+                + "', 'big.md', 'text/markdown', 1, 'x', 'indexed');"
+                + " INSERT INTO chunks (document_id, version, chunk_index, content, token_count)"
+                + " SELECT '" + document + "', 1, g, 'chunk ' || g, 2 FROM generate_series(0, 14999) g;"
+                + " INSERT INTO chunk_vectors (generation, document_id, version, chunk_index, embedding)"
+                + " SELECT 1, '" + document + "', 1, g, (SELECT array_agg(random())::vector(384) FROM generate_series(1, 384)"
+                + " WHERE g >= 0) FROM generate_series(0, 14999) g");
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + big.database(),
+                big.env().get("DB_USER"), big.env().get("DB_PASSWORD"))) {
+            Generation generation = IndexGenerations.active(c).orElseThrow();
+            java.util.concurrent.CompletableFuture<IndexState> build = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return IndexGenerations.buildIndex(c, generation);
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            int mostWorkers = 0;
+            boolean seenBuilding = false;
+            while (!build.isDone()) {
+                List<String> activity = big.query("SELECT count(*) FILTER (WHERE backend_type = 'parallel worker') || ':'"
+                        + " || count(*) FILTER (WHERE query LIKE 'CREATE INDEX%') FROM pg_stat_activity"
+                        + " WHERE datname = current_database()");
+                String[] counts = activity.get(0).split(":");
+                mostWorkers = Math.max(mostWorkers, Integer.parseInt(counts[0]));
+                seenBuilding |= Integer.parseInt(counts[1]) > 0;
+            }
+            assertThat(build.get()).isEqualTo(IndexState.READY);
+            assertThat(seenBuilding).as("the build was watched while it ran").isTrue();
+            assertThat(mostWorkers).as("parallel workers of the build").isZero();
         }
     }
 
