@@ -69,7 +69,7 @@ final class WordPieceTokenizer implements AutoCloseable {
 
     /** Token count without the special tokens, however long the text. */
     int count(String text) {
-        return latin != null && latin.covers(text) ? latin.ids(text).length : tokenizer.encode(text, false, false).getIds().length;
+        return covered(text) ? latin.ids(text).length : tokenizer.encode(text, false, false).getIds().length;
     }
 
     /**
@@ -80,7 +80,7 @@ final class WordPieceTokenizer implements AutoCloseable {
         long[][] ids = new long[texts.size()][];
         List<Integer> others = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            if (latin != null && latin.covers(texts.get(i))) {
+            if (covered(texts.get(i))) {
                 ids[i] = truncate(withSpecialTokens(latin.ids(texts.get(i))), window);
             } else {
                 others.add(i);
@@ -93,6 +93,11 @@ final class WordPieceTokenizer implements AutoCloseable {
             }
         }
         return ids;
+    }
+
+    /** True when the Java fast path tokenises the text. */
+    private boolean covered(String text) {
+        return latin != null && latin.covers(text);
     }
 
     private long[] withSpecialTokens(long[] ids) {

@@ -12,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -112,13 +111,16 @@ class IndexBuildIT {
             });
             int mostWorkers = 0;
             boolean seenBuilding = false;
-            while (!build.isDone()) {
-                List<String> activity = big.query("SELECT count(*) FILTER (WHERE backend_type = 'parallel worker') || ':'"
-                        + " || count(*) FILTER (WHERE query LIKE 'CREATE INDEX%') FROM pg_stat_activity"
-                        + " WHERE datname = current_database()");
-                String[] counts = activity.get(0).split(":");
-                mostWorkers = Math.max(mostWorkers, Integer.parseInt(counts[0]));
-                seenBuilding |= Integer.parseInt(counts[1]) > 0;
+            try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + big.database(), "postgres", "");
+                 java.sql.PreparedStatement activity = admin.prepareStatement("SELECT count(*) FILTER (WHERE backend_type = 'parallel worker'),"
+                         + " count(*) FILTER (WHERE query LIKE 'CREATE INDEX%') FROM pg_stat_activity WHERE datname = current_database()")) {
+                while (!build.isDone()) { // one connection watches the build as long as it runs
+                    try (ResultSet rs = activity.executeQuery()) {
+                        rs.next();
+                        mostWorkers = Math.max(mostWorkers, rs.getInt(1));
+                        seenBuilding |= rs.getInt(2) > 0;
+                    }
+                }
             }
             assertThat(build.get()).isEqualTo(IndexState.READY);
             assertThat(seenBuilding).as("the build was watched while it ran").isTrue();
