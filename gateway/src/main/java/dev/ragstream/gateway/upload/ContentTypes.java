@@ -2,22 +2,37 @@ package dev.ragstream.gateway.upload;
 
 import dev.ragstream.platform.web.ApiException;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
 import org.apache.tika.detect.CompositeDetector;
 import org.apache.tika.detect.DefaultDetector;
 import org.apache.tika.detect.Detector;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
-import org.apache.tika.mime.MediaType;
 import org.apache.tika.mime.MimeTypeException;
 import org.apache.tika.mime.MimeTypes;
 import org.apache.tika.mime.MimeTypesFactory;
 import org.springframework.http.HttpStatus;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
 
 /**
  * Decides an upload's type from its content (Tika's magic-byte detection, with the sanitised file
@@ -30,12 +45,13 @@ import org.springframework.http.HttpStatus;
  * within the first kilobytes (PDF, RTF and ZIP at offset 0, ODT and EPUB at 30, HTML and e-mail
  * headers near the start, text by its bytes); the container detectors (DOCX, PPTX, XLSX) still
  * read the whole stream as they need.
- * <p>One magic of the registry is left out where it cannot match: the older Adobe Illustrator
- * files' regular expression, which Tika tries at each of the head's 8,192 offsets (in a CPU profile
- * of bench gateway, a third of detection's time for a text upload). A head without its literal
- * text ({@value #ILLUSTRATOR_LITERAL}) is detected by a copy of the registry without it, which
- * answers as the full one: a magic that does not match changes nothing, and the copy reads as
- * many bytes ({@code getMinLength}); any other head is detected by the full registry.
+ * <p>Most of what detection costs is the registry's wide matches: a literal that Tika tries at each of up to
+ * 8,192 offsets, copying the head for each (e-mail and mbox headers such as {@code \nReceived:}, {@code <html},
+ * Windows Media names in UTF-16, the older Illustrator files' regular expression); in CPU profiles of bench gateway
+ * they were four fifths of detecting a text upload. A head in which none of their literals occurs, case ignored, is
+ * detected by a copy of the registry without them, which answers as the full one: a match that cannot match is
+ * left out with the clauses it decides (see {@link #lean()}), and the copy reads as many bytes (Tika reads
+ * {@code getMinLength()}, a constant). Any other head is detected by the full registry.
  */
 final class ContentTypes {
 
@@ -57,12 +73,13 @@ final class ContentTypes {
             "application/epub+zip");
 
     private static final int MAGIC_BYTES = 8 * 1024;
-    private static final String ILLUSTRATOR_LITERAL = "%AI5_FileFormat ";
-    private static final String ILLUSTRATOR_MAGIC = """
-            <magic priority="60">
-                  <match value="[\\r\\n]%AI5_FileFormat [1-4][\\r\\n]" type="regex" offset="0:8192"/>
-                </magic>""";
-    private static final byte[] ILLUSTRATOR = ILLUSTRATOR_LITERAL.getBytes(StandardCharsets.ISO_8859_1);
+    /** A match whose pattern is tried at this many offsets or more is left out of the lean registry (when it has a literal). */
+    private static final int WIDE = 1_000;
+    /** The literal text without which each wide regular expression of Tika's registry that is left out cannot match. */
+    private static final Map<String, String> REGEX_LITERALS =
+            Map.of("[\\r\\n]%AI5_FileFormat [1-4][\\r\\n]", "%AI5_FileFormat ");
+    private static final MimeTypes FULL = MimeTypes.getDefaultMimeTypes();
+    private static final Lean LEAN = lean();
     private static final Detector DETECTOR = detector();
 
     private ContentTypes() {
@@ -75,48 +92,202 @@ final class ContentTypes {
         return DETECTOR.detect(content, metadata).getBaseType().toString();
     }
 
-    private static Detector detector() {
-        MimeTypes magic = MimeTypes.getDefaultMimeTypes();
-        MimeTypes lean = withoutIllustratorMagic(magic);
-        List<Detector> defaults = new DefaultDetector(magic).getDetectors();
-        if (!defaults.contains(magic)) {
-            throw new IllegalStateException("Tika's magic-byte detector is not among its default detectors");
-        }
-        List<Detector> detectors = defaults.stream().map(d -> d != magic ? d : (Detector) (stream, metadata) -> {
-            byte[] head = head(stream);
-            return (contains(head, ILLUSTRATOR) ? magic : lean).detect(new ByteArrayInputStream(head), metadata);
-        }).toList();
-        return new CompositeDetector(magic.getMediaTypeRegistry(), detectors);
+    /** Whether a head holds one of the left-out literals, so that only the full registry can tell its type. */
+    static boolean needsFullRegistry(byte[] head) {
+        return LEAN.mayMatchLeftOut(head);
     }
 
-    /** Tika's own registry less the Illustrator magic; fails when Tika's definitions no longer hold it as expected. */
-    private static MimeTypes withoutIllustratorMagic(MimeTypes full) {
+    /** The left-out matches' literals, folded to lower case. */
+    static List<String> leftOutLiterals() {
+        return Arrays.stream(LEAN.literalsByFirstByte()).filter(Objects::nonNull).flatMap(Arrays::stream)
+                .map(literal -> new String(literal, StandardCharsets.ISO_8859_1)).toList();
+    }
+
+    private static Detector detector() {
+        List<Detector> defaults = new DefaultDetector(FULL).getDetectors();
+        if (!defaults.contains(FULL)) {
+            throw new IllegalStateException("Tika's magic-byte detector is not among its default detectors");
+        }
+        List<Detector> detectors = defaults.stream().map(d -> d != FULL ? d : (Detector) (stream, metadata) -> {
+            byte[] head = head(stream);
+            return (LEAN.mayMatchLeftOut(head) ? FULL : LEAN.registry()).detect(new ByteArrayInputStream(head), metadata);
+        }).toList();
+        return new CompositeDetector(FULL.getMediaTypeRegistry(), detectors);
+    }
+
+    /**
+     * Tika's registry without its wide matches, and their literals (ASCII, folded to lower case) by first byte. A left-out
+     * match is one that cannot match; the clauses around it are simplified as Tika's reader would evaluate them: a
+     * match with nested matches needs one of them, a {@code minShouldMatch} match that many, a magic one of its matches.
+     */
+    private static Lean lean() {
+        boolean customised = System.getProperty(MimeTypesFactory.CUSTOM_MIMES_SYS_PROP) != null
+                || MimeTypes.class.getResource("custom-mimetypes.xml") != null; // the copy would lack them
+        if (customised) {
+            throw new IllegalStateException("Tika's media types are customised; the lean copy would lack the customisation");
+        }
         try (InputStream in = MimeTypes.class.getResourceAsStream("tika-mimetypes.xml")) {
-            String definitions = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            int at = definitions.indexOf(ILLUSTRATOR_MAGIC);
-            boolean customised = System.getProperty(MimeTypesFactory.CUSTOM_MIMES_SYS_PROP) != null
-                    || MimeTypes.class.getResource("custom-mimetypes.xml") != null; // the copy would lack them
-            if (at < 0 || definitions.indexOf(ILLUSTRATOR_MAGIC, at + 1) >= 0 || customised) {
-                throw new IllegalStateException("Tika's magic for Illustrator files is not the one expected once");
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            Document definitions = factory.newDocumentBuilder().parse(in);
+            Map<String, byte[]> literals = new TreeMap<>();
+            for (Element magic : elements(definitions.getElementsByTagName("magic"))) {
+                if (!leaveOutDeadMatches(magic, literals)) {
+                    magic.getParentNode().removeChild(magic);
+                }
             }
-            MimeTypes lean = MimeTypesFactory.create(new ByteArrayInputStream(
-                    definitions.replace(ILLUSTRATOR_MAGIC, "").getBytes(StandardCharsets.UTF_8)));
-            if (lean.getMinLength() != full.getMinLength()) {
-                throw new IllegalStateException("Without the Illustrator magic, Tika would read another number of bytes");
+            ByteArrayOutputStream lean = new ByteArrayOutputStream();
+            TransformerFactory transformers = TransformerFactory.newInstance();
+            transformers.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            transformers.newTransformer().transform(new DOMSource(definitions), new StreamResult(lean));
+            byte[][][] byFirstByte = new byte[128][][];
+            for (byte[] literal : literals.values()) {
+                byte[][] same = byFirstByte[literal[0]];
+                byFirstByte[literal[0]] = same == null ? new byte[][] {literal} : append(same, literal);
             }
-            return lean;
-        } catch (IOException | MimeTypeException e) {
+            MimeTypes registry = MimeTypesFactory.create(new ByteArrayInputStream(lean.toByteArray()));
+            if (registry.getMinLength() != FULL.getMinLength()) {
+                throw new IllegalStateException("The lean copy of Tika's registry would read another number of bytes");
+            }
+            return new Lean(registry, byFirstByte);
+        } catch (IOException | MimeTypeException | ParserConfigurationException | SAXException | TransformerException e) {
             throw new IllegalStateException("Cannot read Tika's media type definitions", e);
         }
     }
 
-    private static boolean contains(byte[] bytes, byte[] literal) {
-        for (int i = 0; i <= bytes.length - literal.length; i++) {
-            if (bytes[i] == literal[0] && Arrays.equals(bytes, i, i + literal.length, literal, 0, literal.length)) {
-                return true;
+    /**
+     * Removes the nested matches of a magic or match that cannot match without the wide literals, adding their
+     * literals; whether the element can still match.
+     */
+    private static boolean leaveOutDeadMatches(Element element, Map<String, byte[]> literals) {
+        List<Element> matches = elements(element.getChildNodes()).stream().filter(e -> e.getTagName().equals("match")).toList();
+        int alive = 0;
+        for (Element match : matches) {
+            byte[] literal = wideLiteral(match);
+            if (literal != null) {
+                literals.put(new String(literal, StandardCharsets.ISO_8859_1), literal);
+            }
+            if (literal == null && leaveOutDeadMatches(match, literals)) {
+                alive++;
+            } else {
+                element.removeChild(match);
             }
         }
-        return false;
+        String min = element.getAttribute("minShouldMatch");
+        return matches.isEmpty() ? element.getTagName().equals("match") : alive >= (min.isEmpty() ? 1 : Integer.parseInt(min));
+    }
+
+    /** The literal a wide match needs in the head (ASCII, lower case), or null when it is narrow or has none known. */
+    private static byte[] wideLiteral(Element match) {
+        String[] range = match.getAttribute("offset").split(":");
+        if (range.length != 2 || Integer.parseInt(range[1]) - Integer.parseInt(range[0]) < WIDE
+                || !match.getAttribute("mask").isEmpty()) {
+            return null;
+        }
+        String value = match.getAttribute("value");
+        return switch (match.getAttribute("type")) {
+            case "string", "stringignorecase" -> ascii(unescape(value), false);
+            case "unicodeLE" -> ascii(unescape(value), true);
+            case "regex" -> REGEX_LITERALS.containsKey(value) ? ascii(REGEX_LITERALS.get(value), false) : null;
+            default -> null;
+        };
+    }
+
+    /** Tika's escapes in a magic value: {@code \n}, {@code \r}, {@code \\}, {@code \xNN}; null for any other (or hex values). */
+    private static String unescape(String value) {
+        if (value.startsWith("0x")) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\\') {
+                text.append(c);
+                continue;
+            }
+            char escaped = i + 1 < value.length() ? value.charAt(++i) : '?';
+            switch (escaped) {
+                case 'n' -> text.append('\n');
+                case 'r' -> text.append('\r');
+                case '\\' -> text.append('\\');
+                case 'x' -> {
+                    if (i + 2 >= value.length()) {
+                        return null;
+                    }
+                    text.append((char) Integer.parseInt(value.substring(i + 1, i + 3), 16));
+                    i += 2;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    /** The text's bytes folded to lower case (two per character, little-endian, if {@code utf16le}); null unless ASCII starting with a non-zero byte. */
+    private static byte[] ascii(String text, boolean utf16le) {
+        if (text == null || text.isEmpty() || text.charAt(0) == 0 || !text.chars().allMatch(c -> c < 0x80)) {
+            return null;
+        }
+        byte[] bytes = new byte[utf16le ? text.length() * 2 : text.length()];
+        for (int i = 0; i < text.length(); i++) {
+            bytes[utf16le ? 2 * i : i] = (byte) fold(text.charAt(i));
+        }
+        return bytes;
+    }
+
+    private static int fold(int b) {
+        return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+    }
+
+    private static List<Element> elements(NodeList nodes) {
+        List<Element> elements = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            if (nodes.item(i) instanceof Element element) {
+                elements.add(element);
+            }
+        }
+        return elements;
+    }
+
+    private static byte[][] append(byte[][] array, byte[] element) {
+        byte[][] longer = Arrays.copyOf(array, array.length + 1);
+        longer[array.length] = element;
+        return longer;
+    }
+
+    /** Tika's registry less its wide matches, and those matches' literals by first byte. */
+    private record Lean(MimeTypes registry, byte[][][] literalsByFirstByte) {
+
+        /**
+         * Whether a left-out literal occurs in the head, case ignored; one that runs past its end is compared with the
+         * zeros Tika pads its match windows with.
+         */
+        boolean mayMatchLeftOut(byte[] head) {
+            for (int i = 0; i < head.length; i++) {
+                int first = fold(head[i] & 0xff);
+                byte[][] candidates = first < 0x80 ? literalsByFirstByte[first] : null;
+                if (candidates != null) {
+                    for (byte[] literal : candidates) {
+                        if (at(head, i, literal)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
+        private static boolean at(byte[] head, int start, byte[] literal) {
+            for (int j = 1; j < literal.length; j++) {
+                int b = start + j < head.length ? fold(head[start + j] & 0xff) : 0;
+                if (b != literal[j]) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** The first {@link #MAGIC_BYTES} bytes of a stream that supports mark, which is left where it was. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.tika.detect.DefaultDetector;
@@ -82,6 +83,50 @@ class ContentTypesTest {
     @Test
     void anIllustratorFileIsFoundByTheMagicLeftOutForOtherContent() throws IOException {
         assertThat(detect(illustrator(), "drawing")).isEqualTo("application/illustrator+ps");
+    }
+
+    @Test
+    void leavesOutTheWideMatchesAndTellsTheHeadsThatNeedThem() {
+        assertThat(ContentTypes.leftOutLiterals()).contains("\nreceived:", "<html", "%ai5_fileformat ",
+                "w\0i\0n\0d\0o\0w\0s\0 \0m\0e\0d\0i\0a\0 \0v\0i\0d\0e\0o\0");
+        byte[] text = "green coffee lots are cupped twice before they go on sale.\n".repeat(200).getBytes(StandardCharsets.UTF_8);
+        assertThat(ContentTypes.needsFullRegistry(text)).as("plain text").isFalse();
+        assertThat(ContentTypes.needsFullRegistry(illustrator())).isTrue();
+        for (String literal : ContentTypes.leftOutLiterals()) {
+            byte[] upper = literal.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1);
+            byte[] inText = Arrays.copyOf(text, text.length + upper.length);
+            System.arraycopy(upper, 0, inText, 3_000, upper.length);
+            assertThat(ContentTypes.needsFullRegistry(inText)).as(literal).isTrue();
+            if (upper[upper.length - 1] == 0) { // Tika pads its match windows with zeros past the head
+                assertThat(ContentTypes.needsFullRegistry(Arrays.copyOf(upper, upper.length - 1))).as(literal).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theLeanRegistryAnswersAsTheFullOneForHeadsWithoutItsLiterals() throws IOException {
+        Detector tika = new DefaultDetector(MimeTypes.getDefaultMimeTypes());
+        Random random = new Random(7);
+        String[] lines = {"From the roastery we ship beans.", "Date palms grow here.", "<p>espresso</p>", "<?xml version=\"1.0\"?>",
+            "%PDF-1.4", "Subject matter: coffee", "ID3", "MSCF", "{\\rtf1", "PK\u0003\u0004", "Windows Media", "%!PS-Adobe-3.0",
+            "name,price", "# Title", "<svg xmlns=\"http://www.w3.org/2000/svg\">", "BEGIN:VCALENDAR", "\u00ef\u00bb\u00bf"};
+        int lean = 0;
+        for (int n = 0; n < 3_000; n++) {
+            StringBuilder head = new StringBuilder();
+            for (int k = random.nextInt(40); k >= 0; k--) {
+                head.append(lines[random.nextInt(lines.length)]).append(random.nextBoolean() ? "\n" : "\r\n");
+            }
+            byte[] bytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+            if (ContentTypes.needsFullRegistry(bytes)) {
+                continue;
+            }
+            lean++;
+            Metadata metadata = new Metadata();
+            metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, "upload");
+            assertThat(detect(bytes, "upload")).as(head.toString())
+                    .isEqualTo(tika.detect(new ByteArrayInputStream(bytes), metadata).getBaseType().toString());
+        }
+        assertThat(lean).as("heads detected by the lean registry").isGreaterThan(2_000);
     }
 
     /** An older Illustrator file, its format line past the first kilobytes. */
