@@ -90,49 +90,76 @@ class ContentTypesTest {
         assertThat(ContentTypes.leftOutLiterals()).contains("\nreceived:", "<html", "%ai5_fileformat ",
                 "w\0i\0n\0d\0o\0w\0s\0 \0m\0e\0d\0i\0a\0 \0v\0i\0d\0e\0o\0");
         byte[] text = "green coffee lots are cupped twice before they go on sale.\n".repeat(200).getBytes(StandardCharsets.UTF_8);
-        assertThat(ContentTypes.needsFullRegistry(text)).as("plain text").isFalse();
-        assertThat(ContentTypes.needsFullRegistry(illustrator())).isTrue();
+        assertThat(needsFull(text)).as("plain text").isFalse();
+        assertThat(needsFull(illustrator())).isTrue();
         for (String literal : ContentTypes.leftOutLiterals()) {
             byte[] upper = literal.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1);
             byte[] inText = Arrays.copyOf(text, text.length + upper.length);
             System.arraycopy(upper, 0, inText, 3_000, upper.length);
-            assertThat(ContentTypes.needsFullRegistry(inText)).as(literal).isTrue();
+            assertThat(needsFull(inText)).as(literal).isTrue();
             if (upper[upper.length - 1] == 0) { // Tika pads its match windows with zeros past the head
-                assertThat(ContentTypes.needsFullRegistry(Arrays.copyOf(upper, upper.length - 1))).as(literal).isTrue();
+                assertThat(needsFull(Arrays.copyOf(upper, upper.length - 1))).as(literal).isTrue();
             }
         }
     }
 
     @Test
-    void theLeanRegistryAnswersAsTheFullOneForHeadsWithoutItsLiterals() throws IOException {
+    void aHeadThatNoAnchoredExpressionCanBeginIsDetectedWithoutThem() {
+        ContentTypes.Registries registries = ContentTypes.REGISTRIES;
+        assertThat(registries.forHead("The roastery ships green coffee.\n".getBytes(StandardCharsets.US_ASCII)))
+                .isSameAs(registries.withoutAnchoredRegexToo());
+        assertThat(registries.forHead("# Menu\n".getBytes(StandardCharsets.US_ASCII))).isSameAs(registries.withoutAnchoredRegexToo());
+        for (String head : new String[] {"digraph beans { a -> b }", "  graph g {}", "BZh91AY", "function y = f(x)\n", "<div>menu</div>",
+            "<H1>Menu</H1>", "X-Mailer: x\n", "12345nam", "P4\n1 1\n"}) {
+            assertThat(registries.forHead(head.getBytes(StandardCharsets.ISO_8859_1))).as(head).isSameAs(registries.withoutWide());
+        }
+        assertThat(registries.forHead("P".getBytes(StandardCharsets.US_ASCII))).as("one byte, then Tika's zero padding")
+                .isSameAs(registries.withoutAnchoredRegexToo());
+    }
+
+    @Test
+    void theLeanRegistriesAnswerAsTheFullOneForEveryHeadTheyAreGiven() throws IOException {
         Detector tika = new DefaultDetector(MimeTypes.getDefaultMimeTypes());
         Random random = new Random(7);
         String[] lines = {"From the roastery we ship beans.", "Date palms grow here.", "<p>espresso</p>", "<?xml version=\"1.0\"?>",
             "%PDF-1.4", "Subject matter: coffee", "ID3", "MSCF", "{\\rtf1", "PK\u0003\u0004", "Windows Media", "%!PS-Adobe-3.0",
-            "name,price", "# Title", "<svg xmlns=\"http://www.w3.org/2000/svg\">", "BEGIN:VCALENDAR", "\u00ef\u00bb\u00bf"};
-        int lean = 0;
-        for (int n = 0; n < 3_000; n++) {
+            "name,price", "# Title", "<svg xmlns=\"http://www.w3.org/2000/svg\">", "BEGIN:VCALENDAR", "\u00ef\u00bb\u00bf",
+            "digraph g {", "strict graph", "function y = f(x)", "<html>", "<h2>", "BZh9", "JAVA PROFILE 1.0.2", "FCS3.0    ", "P5",
+            "X-Mailer: x", "DKIM-Signature:", "0\nSECTION\n2\nHEADER\n", "\u00ff\u00fb\u0090", "\r\n\u00ff\u00fb", "\u0000\u0000ID3",
+            "// comment", "/* c */ graph", "12345cam", "\u0003\u0001\u0002", " "};
+        int withoutRegex = 0;
+        for (int n = 0; n < 6_000; n++) {
             StringBuilder head = new StringBuilder();
+            if (random.nextInt(3) == 0) {
+                head.append((char) random.nextInt(256)); // any first byte
+            }
             for (int k = random.nextInt(40); k >= 0; k--) {
                 head.append(lines[random.nextInt(lines.length)]).append(random.nextBoolean() ? "\n" : "\r\n");
             }
             byte[] bytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-            if (ContentTypes.needsFullRegistry(bytes)) {
-                continue;
+            if (random.nextInt(4) == 0) {
+                bytes = Arrays.copyOf(bytes, random.nextInt(1, 4)); // as short as Tika's zero padding matters
             }
-            lean++;
+            MimeTypes registry = ContentTypes.REGISTRIES.forHead(bytes);
+            withoutRegex += registry == ContentTypes.REGISTRIES.withoutAnchoredRegexToo() ? 1 : 0;
             Metadata metadata = new Metadata();
             metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, "upload");
-            assertThat(detect(bytes, "upload")).as(head.toString())
-                    .isEqualTo(tika.detect(new ByteArrayInputStream(bytes), metadata).getBaseType().toString());
+            assertThat(registry.detect(new ByteArrayInputStream(bytes), new Metadata()))
+                    .as(new String(bytes, 0, Math.min(bytes.length, 60), StandardCharsets.ISO_8859_1))
+                    .isEqualTo(ContentTypes.FULL.detect(new ByteArrayInputStream(bytes), new Metadata()));
+            assertThat(detect(bytes, "upload")).isEqualTo(tika.detect(new ByteArrayInputStream(bytes), metadata).getBaseType().toString());
         }
-        assertThat(lean).as("heads detected by the lean registry").isGreaterThan(2_000);
+        assertThat(withoutRegex).as("heads detected without the wide matches and the anchored expressions").isGreaterThan(1_000);
     }
 
     /** An older Illustrator file, its format line past the first kilobytes. */
     private static byte[] illustrator() {
         return ("%!PS-Adobe-3.0\n" + "%%Comment: padding\n".repeat(300) + "%AI5_FileFormat 3\n%%EndComments\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean needsFull(byte[] head) {
+        return ContentTypes.REGISTRIES.forHead(head) == ContentTypes.FULL;
     }
 
     private static String detect(byte[] content, String filename) throws IOException {
