@@ -87,12 +87,12 @@ class ContentTypesTest {
 
     @Test
     void leavesOutTheWideMatchesAndTellsTheHeadsThatNeedThem() {
-        assertThat(ContentTypes.leftOutLiterals()).contains("\nreceived:", "<html", "%ai5_fileformat ",
+        assertThat(ContentTypes.REGISTRIES.leftOutLiterals()).contains("\nreceived:", "<html", "%ai5_fileformat ",
                 "w\0i\0n\0d\0o\0w\0s\0 \0m\0e\0d\0i\0a\0 \0v\0i\0d\0e\0o\0");
         byte[] text = "green coffee lots are cupped twice before they go on sale.\n".repeat(200).getBytes(StandardCharsets.UTF_8);
         assertThat(needsFull(text)).as("plain text").isFalse();
         assertThat(needsFull(illustrator())).isTrue();
-        for (String literal : ContentTypes.leftOutLiterals()) {
+        for (String literal : ContentTypes.REGISTRIES.leftOutLiterals()) {
             byte[] upper = literal.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1);
             byte[] inText = Arrays.copyOf(text, text.length + upper.length);
             System.arraycopy(upper, 0, inText, 3_000, upper.length);
@@ -105,7 +105,7 @@ class ContentTypesTest {
 
     @Test
     void aHeadThatNoAnchoredExpressionCanBeginIsDetectedWithoutThem() {
-        ContentTypes.Registries registries = ContentTypes.REGISTRIES;
+        MagicRegistries registries = ContentTypes.REGISTRIES;
         assertThat(registries.forHead("The roastery ships green coffee.\n".getBytes(StandardCharsets.US_ASCII)))
                 .isSameAs(registries.withoutAnchoredRegexToo());
         assertThat(registries.forHead("# Menu\n".getBytes(StandardCharsets.US_ASCII))).isSameAs(registries.withoutAnchoredRegexToo());
@@ -146,7 +146,7 @@ class ContentTypesTest {
             metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, "upload");
             assertThat(registry.detect(new ByteArrayInputStream(bytes), new Metadata()))
                     .as(new String(bytes, 0, Math.min(bytes.length, 60), StandardCharsets.ISO_8859_1))
-                    .isEqualTo(ContentTypes.FULL.detect(new ByteArrayInputStream(bytes), new Metadata()));
+                    .isEqualTo(ContentTypes.REGISTRIES.full().detect(new ByteArrayInputStream(bytes), new Metadata()));
             assertThat(detect(bytes, "upload")).isEqualTo(tika.detect(new ByteArrayInputStream(bytes), metadata).getBaseType().toString());
         }
         assertThat(withoutRegex).as("heads detected without the wide matches and the anchored expressions").isGreaterThan(1_000);
@@ -159,7 +159,7 @@ class ContentTypesTest {
     }
 
     private static boolean needsFull(byte[] head) {
-        return ContentTypes.REGISTRIES.forHead(head) == ContentTypes.FULL;
+        return ContentTypes.REGISTRIES.forHead(head) == ContentTypes.REGISTRIES.full();
     }
 
     private static String detect(byte[] content, String filename) throws IOException {
