@@ -192,7 +192,8 @@ final class MagicRegistries {
             if (literal != null) {
                 literals.put(new String(literal, StandardCharsets.ISO_8859_1), literal);
             }
-            boolean[] prefixes = regexPrefixes != null && element.getTagName().equals("magic") ? anchoredRegexPrefixes(match) : null;
+            boolean[] prefixes = regexPrefixes != null && element.getTagName().equals("magic")
+                    ? anchoredRegexPrefixes(match) : null;
             for (int p = 0; prefixes != null && p < prefixes.length; p++) {
                 regexPrefixes[p] |= prefixes[p];
             }
@@ -275,10 +276,11 @@ final class MagicRegistries {
                 case 'r' -> text.append('\r');
                 case '\\' -> text.append('\\');
                 case 'x' -> {
-                    if (i + 2 >= value.length()) {
-                        return null;
+                    String hex = i + 2 < value.length() ? value.substring(i + 1, i + 3) : "";
+                    if (hex.length() != 2 || !hex.chars().allMatch(digit -> Character.digit(digit, 16) >= 0)) {
+                        return null; // Tika would fail on it; the match stays in every copy
                     }
-                    text.append((char) Integer.parseInt(value.substring(i + 1, i + 3), 16));
+                    text.append((char) Integer.parseInt(hex, 16));
                     i += 2;
                 }
                 default -> {
@@ -289,7 +291,10 @@ final class MagicRegistries {
         return text.toString();
     }
 
-    /** The text's bytes folded to lower case (two per character, little-endian, if {@code utf16le}); null unless ASCII of two bytes or more, starting with a non-zero byte. */
+    /**
+     * The text's bytes folded to lower case (two per character, little-endian, if {@code utf16le}); null unless ASCII
+     * of two bytes or more, starting with a non-zero byte.
+     */
     private static byte[] ascii(String text, boolean utf16le) {
         if (text == null || text.isEmpty() || text.charAt(0) == 0 || !text.chars().allMatch(c -> c < 0x80)) {
             return null;
