@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,9 +35,10 @@ import org.xml.sax.SAXException;
  * up to 8,192 offsets, copying the head for each (e-mail and mbox headers such as {@code \nReceived:},
  * {@code <html}, Windows Media names in UTF-16, the older Illustrator files' regular expression); in CPU profiles of
  * bench gateway they were four fifths of detecting a text upload. A head in which none of their literals occurs,
- * case ignored, is detected by a copy of the registry without them, which answers as the full one: a match that
- * cannot match is left out with the clauses it decides (see {@link #pruned}), and the copy reads as many bytes
- * (Tika reads {@code getMinLength()}, a constant). Any other head is detected by the full registry.
+ * case ignored, is detected by a copy of the registry without the magics that rely on them, which answers as the
+ * full one: a magic that cannot match changes nothing, the ones that stay are unchanged and sort as before (see
+ * {@link #pruned}), and the copy reads as many bytes (Tika reads {@code getMinLength()}, a constant). Any other head
+ * is detected by the full registry.
  * <p>Of what is left, the regular expressions tried at offset 0 cost most (Tika compiles each one and decodes its
  * window for every evaluation: 40 % of the rest). Each can match only heads that begin with certain two bytes
  * (found by asking the regex engine whether it matched or wanted more input after them); a head that begins with
@@ -131,16 +133,21 @@ final class MagicRegistries {
 
     /** Builds the copies from Tika's own definitions (a second or less); fails when they are customised. */
     static MagicRegistries load() {
-        boolean customised = System.getProperty(MimeTypesFactory.CUSTOM_MIMES_SYS_PROP) != null
-                || MimeTypes.class.getResource("custom-mimetypes.xml") != null; // the copies would lack them
+        boolean customised;
+        try { // where Tika looks for them (MimeTypesFactory.create): the class path's root, by tika-core's class loader
+            customised = System.getProperty(MimeTypesFactory.CUSTOM_MIMES_SYS_PROP) != null
+                    || MimeTypes.class.getClassLoader().getResources("custom-mimetypes.xml").hasMoreElements();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot look for customised media types", e);
+        }
         if (customised) {
             throw new IllegalStateException("Tika's media types are customised; the lean copies would lack the customisation");
         }
         MimeTypes full = MimeTypes.getDefaultMimeTypes();
         Map<String, byte[]> literals = new TreeMap<>();
         boolean[] regexPrefixes = new boolean[256 * 256];
-        MimeTypes withoutWide = pruned(full, literals, null);
-        MimeTypes withoutAnchoredRegexToo = pruned(full, literals, regexPrefixes);
+        MimeTypes withoutWide = pruned(literals, null);
+        MimeTypes withoutAnchoredRegexToo = pruned(literals, regexPrefixes);
         byte[][][] byFirstBytes = new byte[128 * 128][][];
         for (byte[] literal : literals.values()) {
             int key = literal[0] << 7 | literal[1];
@@ -150,19 +157,35 @@ final class MagicRegistries {
     }
 
     /**
-     * A copy of Tika's registry without the matches that cannot match for a head without the wide literals (added to
-     * {@code literals}) and, if {@code regexPrefixes} is given, without the anchored regular expressions (the first two
-     * bytes they can match are marked there). The clauses around a left-out match are simplified as Tika's reader
-     * evaluates them: a match with nested matches needs one of them, a {@code minShouldMatch} match that many, a
-     * magic one of its matches.
+     * A copy of Tika's registry without the magics' clauses that cannot match for a head without the wide literals
+     * (added to {@code literals}) and, if {@code regexPrefixes} is given, without the anchored regular expressions (the
+     * first two bytes they can match are marked there). Tika makes one magic of each clause (a {@code match} of a
+     * {@code magic}); only whole clauses are left out, so the ones that stay are the same as in the full registry and
+     * sort the same ({@code Magic.compareTo} weighs their size). A magic left without clauses goes, what else it held
+     * (a glob, a supertype) moves up to its type.
      */
-    private static MimeTypes pruned(MimeTypes full, Map<String, byte[]> literals, boolean[] regexPrefixes) {
+    private static MimeTypes pruned(Map<String, byte[]> literals, boolean[] regexPrefixes) {
         try (InputStream in = MimeTypes.class.getResourceAsStream("tika-mimetypes.xml")) {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             Document definitions = factory.newDocumentBuilder().parse(in);
             for (Element magic : elements(definitions.getElementsByTagName("magic"))) {
-                if (!leaveOutDeadMatches(magic, literals, regexPrefixes)) {
+                List<Element> clauses = matches(magic);
+                for (Element clause : clauses) {
+                    boolean[] prefixes = regexPrefixes != null ? anchoredRegexPrefixes(clause) : null;
+                    Map<String, byte[]> needed = new TreeMap<>();
+                    if (prefixes != null || !canMatch(clause, needed)) {
+                        magic.removeChild(clause);
+                        literals.putAll(needed);
+                        for (int p = 0; prefixes != null && p < prefixes.length; p++) {
+                            regexPrefixes[p] |= prefixes[p];
+                        }
+                    }
+                }
+                if (matches(magic).isEmpty()) {
+                    for (Element other : elements(magic.getChildNodes())) {
+                        magic.getParentNode().insertBefore(other, magic);
+                    }
                     magic.getParentNode().removeChild(magic);
                 }
             }
@@ -170,41 +193,34 @@ final class MagicRegistries {
             TransformerFactory transformers = TransformerFactory.newInstance();
             transformers.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             transformers.newTransformer().transform(new DOMSource(definitions), new StreamResult(lean));
-            MimeTypes registry = MimeTypesFactory.create(new ByteArrayInputStream(lean.toByteArray()));
-            if (registry.getMinLength() != full.getMinLength()) {
-                throw new IllegalStateException("A lean copy of Tika's registry would read another number of bytes");
-            }
-            return registry;
+            return MimeTypesFactory.create(new ByteArrayInputStream(lean.toByteArray()));
         } catch (IOException | MimeTypeException | ParserConfigurationException | SAXException | TransformerException e) {
             throw new IllegalStateException("Cannot read Tika's media type definitions", e);
         }
     }
 
     /**
-     * Removes the nested matches of a magic or match that cannot match without the wide literals (or, with
-     * {@code regexPrefixes}, the anchored regular expressions); whether the element can still match.
+     * Whether a match can still match when its wide matches cannot (their literals are added to {@code needed}), as
+     * Tika's reader evaluates it: a match with nested matches needs one of them, a {@code minShouldMatch} match that
+     * many.
      */
-    private static boolean leaveOutDeadMatches(Element element, Map<String, byte[]> literals, boolean[] regexPrefixes) {
-        List<Element> matches = elements(element.getChildNodes()).stream().filter(e -> e.getTagName().equals("match")).toList();
-        int alive = 0;
-        for (Element match : matches) {
-            byte[] literal = wideLiteral(match);
-            if (literal != null) {
-                literals.put(new String(literal, StandardCharsets.ISO_8859_1), literal);
-            }
-            boolean[] prefixes = regexPrefixes != null && element.getTagName().equals("magic")
-                    ? anchoredRegexPrefixes(match) : null;
-            for (int p = 0; prefixes != null && p < prefixes.length; p++) {
-                regexPrefixes[p] |= prefixes[p];
-            }
-            if (literal == null && prefixes == null && leaveOutDeadMatches(match, literals, regexPrefixes)) {
-                alive++;
-            } else {
-                element.removeChild(match);
-            }
+    private static boolean canMatch(Element match, Map<String, byte[]> needed) {
+        byte[] literal = wideLiteral(match);
+        if (literal != null) {
+            needed.put(new String(literal, StandardCharsets.ISO_8859_1), literal);
+            return false;
         }
-        String min = element.getAttribute("minShouldMatch");
-        return matches.isEmpty() ? element.getTagName().equals("match") : alive >= (min.isEmpty() ? 1 : Integer.parseInt(min));
+        List<Element> nested = matches(match);
+        int alive = 0;
+        for (Element child : nested) { // every one: the literals of all that a left-out clause relies on
+            alive += canMatch(child, needed) ? 1 : 0;
+        }
+        String min = match.getAttribute("minShouldMatch");
+        return nested.isEmpty() || alive >= (min.isEmpty() ? 1 : Integer.parseInt(min));
+    }
+
+    private static List<Element> matches(Element element) {
+        return elements(element.getChildNodes()).stream().filter(e -> e.getTagName().equals("match")).toList();
     }
 
     /**

@@ -19,6 +19,8 @@ import org.apache.tika.detect.DefaultDetector;
 import org.apache.tika.detect.Detector;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.mime.MediaType;
+import org.apache.tika.mime.MediaTypeRegistry;
 import org.apache.tika.mime.MimeTypes;
 import org.junit.jupiter.api.Test;
 
@@ -142,14 +144,33 @@ class ContentTypesTest {
             }
             MimeTypes registry = ContentTypes.REGISTRIES.forHead(bytes);
             withoutRegex += registry == ContentTypes.REGISTRIES.withoutAnchoredRegexToo() ? 1 : 0;
-            Metadata metadata = new Metadata();
-            metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, "upload");
-            assertThat(registry.detect(new ByteArrayInputStream(bytes), new Metadata()))
-                    .as(new String(bytes, 0, Math.min(bytes.length, 60), StandardCharsets.ISO_8859_1))
-                    .isEqualTo(ContentTypes.REGISTRIES.full().detect(new ByteArrayInputStream(bytes), new Metadata()));
-            assertThat(detect(bytes, "upload")).isEqualTo(tika.detect(new ByteArrayInputStream(bytes), metadata).getBaseType().toString());
+            String name = NAMES[random.nextInt(NAMES.length)]; // the name refines what the bytes say
+            assertThat(registry.detect(new ByteArrayInputStream(bytes), named(name)))
+                    .as(name + ": " + new String(bytes, 0, Math.min(bytes.length, 60), StandardCharsets.ISO_8859_1))
+                    .isEqualTo(ContentTypes.REGISTRIES.full().detect(new ByteArrayInputStream(bytes), named(name)));
+            assertThat(detect(bytes, name)).isEqualTo(tika.detect(new ByteArrayInputStream(bytes), named(name)).getBaseType().toString());
         }
         assertThat(withoutRegex).as("heads detected without the wide matches and the anchored expressions").isGreaterThan(1_000);
+    }
+
+    @Test
+    void theLeanRegistriesKnowEveryTypeAndItsSupertypeAsTheFullOneDoes() {
+        MediaTypeRegistry full = ContentTypes.REGISTRIES.full().getMediaTypeRegistry();
+        for (MimeTypes lean : List.of(ContentTypes.REGISTRIES.withoutWide(), ContentTypes.REGISTRIES.withoutAnchoredRegexToo())) {
+            assertThat(lean.getMediaTypeRegistry().getTypes()).isEqualTo(full.getTypes());
+            for (MediaType type : full.getTypes()) {
+                assertThat(lean.getMediaTypeRegistry().getSupertype(type)).as(type.toString()).isEqualTo(full.getSupertype(type));
+            }
+        }
+    }
+
+    private static final String[] NAMES = {"upload", "notes.txt", "page.html", "mail.eml", "data.csv", "readme.md",
+        "report.pdf", "song.mp3", "graph.dot", "robots.txt", "response.http", "movie.wmv", "drawing.ai", "cd.cda"};
+
+    private static Metadata named(String name) {
+        Metadata metadata = new Metadata();
+        metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
+        return metadata;
     }
 
     /** An older Illustrator file, its format line past the first kilobytes. */
