@@ -146,8 +146,9 @@ final class MagicRegistries {
         MimeTypes full = MimeTypes.getDefaultMimeTypes();
         Map<String, byte[]> literals = new TreeMap<>();
         boolean[] regexPrefixes = new boolean[256 * 256];
-        MimeTypes withoutWide = pruned(literals, null);
-        MimeTypes withoutAnchoredRegexToo = pruned(literals, regexPrefixes);
+        Document definitions = definitions();
+        MimeTypes withoutWide = pruned(definitions, literals, null);
+        MimeTypes withoutAnchoredRegexToo = pruned(definitions, literals, regexPrefixes); // the same, pruned further
         byte[][][] byFirstBytes = new byte[128 * 128][][];
         for (byte[] literal : literals.values()) {
             int key = literal[0] << 7 | literal[1];
@@ -156,19 +157,27 @@ final class MagicRegistries {
         return new MagicRegistries(full, withoutWide, withoutAnchoredRegexToo, byFirstBytes, regexPrefixes);
     }
 
-    /**
-     * A copy of Tika's registry without the magics' clauses that cannot match for a head without the wide literals
-     * (added to {@code literals}) and, if {@code regexPrefixes} is given, without the anchored regular expressions (the
-     * first two bytes they can match are marked there). Tika makes one magic of each clause (a {@code match} of a
-     * {@code magic}); only whole clauses are left out, so the ones that stay are the same as in the full registry and
-     * sort the same ({@code Magic.compareTo} weighs their size). A magic left without clauses goes, what else it held
-     * (a glob, a supertype) moves up to its type.
-     */
-    private static MimeTypes pruned(Map<String, byte[]> literals, boolean[] regexPrefixes) {
+    /** Tika's own media type definitions, as the document the copies are pruned from. */
+    private static Document definitions() {
         try (InputStream in = MimeTypes.class.getResourceAsStream("tika-mimetypes.xml")) {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            Document definitions = factory.newDocumentBuilder().parse(in);
+            return factory.newDocumentBuilder().parse(in);
+        } catch (IOException | ParserConfigurationException | SAXException e) {
+            throw new IllegalStateException("Cannot read Tika's media type definitions", e);
+        }
+    }
+
+    /**
+     * Prunes the definitions of the magics' clauses that cannot match for a head without the wide literals (added to
+     * {@code literals}) and, if {@code regexPrefixes} is given, of the anchored regular expressions (the first two bytes
+     * they can match are marked there), and reads them as a registry. Tika makes one magic of each clause (a
+     * {@code match} of a {@code magic}); only whole clauses are left out, so the ones that stay are the same as in the
+     * full registry and sort the same ({@code Magic.compareTo} weighs their size). A magic left without clauses goes,
+     * what else it held (a glob, a supertype) moves up to its type.
+     */
+    private static MimeTypes pruned(Document definitions, Map<String, byte[]> literals, boolean[] regexPrefixes) {
+        try {
             for (Element magic : elements(definitions.getElementsByTagName("magic"))) {
                 List<Element> clauses = matches(magic);
                 for (Element clause : clauses) {
@@ -194,8 +203,8 @@ final class MagicRegistries {
             transformers.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             transformers.newTransformer().transform(new DOMSource(definitions), new StreamResult(lean));
             return MimeTypesFactory.create(new ByteArrayInputStream(lean.toByteArray()));
-        } catch (IOException | MimeTypeException | ParserConfigurationException | SAXException | TransformerException e) {
-            throw new IllegalStateException("Cannot read Tika's media type definitions", e);
+        } catch (IOException | MimeTypeException | TransformerException e) {
+            throw new IllegalStateException("Cannot read a pruned copy of Tika's media type definitions", e);
         }
     }
 
