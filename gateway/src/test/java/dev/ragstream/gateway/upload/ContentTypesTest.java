@@ -6,6 +6,10 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +26,9 @@ import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.mime.MediaType;
 import org.apache.tika.mime.MediaTypeRegistry;
 import org.apache.tika.mime.MimeTypes;
+import org.apache.tika.mime.MimeTypesFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ContentTypesTest {
 
@@ -165,6 +171,48 @@ class ContentTypesTest {
             for (MediaType type : full.getTypes()) {
                 assertThat(lean.getMediaTypeRegistry().getSupertype(type)).as(type.toString()).isEqualTo(full.getSupertype(type));
             }
+        }
+    }
+
+    /**
+     * Media types customised where Tika looks for them (a custom-mimetypes.xml at the class path's
+     * root, or the file that tika.custom-mimetypes names) would be missing from the lean copies, so
+     * they stop the start-up instead: checked in a class loader of its own, whose class path holds
+     * such a file, and then with the property.
+     */
+    @Test
+    void customisedMediaTypesStopTheStartUp(@TempDir Path dir) throws Exception {
+        Path custom = Files.writeString(dir.resolve("custom-mimetypes.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <mime-info><mime-type type="application/x-roast-profile"><glob pattern="*.roast"/></mime-type></mime-info>
+                """);
+        List<URL> classPath = new ArrayList<>(List.of(dir.toUri().toURL()));
+        for (Class<?> from : List.of(MagicRegistries.class, MimeTypes.class, org.apache.commons.io.IOUtils.class, org.slf4j.Logger.class)) {
+            classPath.add(from.getProtectionDomain().getCodeSource().getLocation());
+        }
+        try (URLClassLoader onItsClassPath = new URLClassLoader(classPath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            assertThat(loadFails(onItsClassPath)).hasMessageContaining("customised");
+        }
+        classPath.remove(0);
+        String property = MimeTypesFactory.CUSTOM_MIMES_SYS_PROP;
+        try (URLClassLoader stock = new URLClassLoader(classPath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            assertThat(loadFails(stock)).as("without the file and the property").isNull();
+            System.setProperty(property, custom.toString());
+            assertThat(loadFails(stock)).hasMessageContaining("customised");
+        } finally {
+            System.clearProperty(property);
+        }
+    }
+
+    /** What {@code MagicRegistries.load()} threw in that class loader, or null. */
+    private static Throwable loadFails(ClassLoader loader) throws ReflectiveOperationException {
+        Method load = Class.forName(MagicRegistries.class.getName(), true, loader).getDeclaredMethod("load");
+        load.setAccessible(true);
+        try {
+            load.invoke(null);
+            return null;
+        } catch (InvocationTargetException e) {
+            return e.getCause();
         }
     }
 
