@@ -91,7 +91,7 @@ public final class GatewayBenchmark {
 
     private static Standalone provisionAndStart(Path home, Path envFile, Map<String, String> properties) throws Exception {
         Files.writeString(envFile, Files.readString(envFile)
-                + "\nMAX_QUEUED_DOCUMENTS=100000\nMAX_UPLOAD_SIZE_MB=1200\n");
+                + "\nMAX_QUEUED_DOCUMENTS=1000000\nMAX_UPLOAD_SIZE_MB=1200\n"); // the workers are paused: a long warm-up queues 200,000
         Map<String, String> env = EnvFile.read(envFile);
         new dev.ragstream.database.DatabaseProvisioner("postgres", "").provision(new dev.ragstream.database.DatabaseTarget(
                 env.get("DB_HOST"), Integer.parseInt(env.get("DB_PORT")), env.get("DB_NAME"), env.get("DB_USER"),
