@@ -35,6 +35,7 @@ import org.springframework.validation.annotation.Validated;
  *                       ({@code allowed-private-hosts}); the byte cap of each fetch is the tenant's
  *                       upload cap, not {@code max-body-size}
  * @param outbox         re-publishing documents stuck in {@code queued}
+ * @param uploads        how many multipart uploads the gateway works on at once
  */
 @Validated
 @ConfigurationProperties("ragstream.gateway")
@@ -48,7 +49,25 @@ public record GatewayProperties(@NotNull @DefaultValue("http://127.0.0.1:8081") 
                                 @Valid @DefaultValue RateLimits rateLimits,
                                 @Valid @DefaultValue Cors cors,
                                 @DefaultValue EgressPolicy egress,
-                                @Valid @DefaultValue Outbox outbox) {
+                                @Valid @DefaultValue Outbox outbox,
+                                @Valid @DefaultValue Uploads uploads) {
+
+    /**
+     * A multipart upload whose declared body is at most {@code bufferedBody} is read whole first, then
+     * waits for one of {@code slots} (first come, first served; 503 after {@code maxWait}) while the
+     * gateway detects, stages, records and queues it. On two cores, 32 clients uploading 100 KB files
+     * got p99 120 ms with 16 at work at once and 179–183 ms with all 32 sharing the cores (bench
+     * gateway): requests finish in the order they came instead of each taking turns with every other.
+     * Larger and chunked bodies are streamed as they arrive, without a slot: a slot is never held
+     * while a client sends slowly. A {@code url} field's fetch happens within the slot (bounded by
+     * the egress deadline).
+     *
+     * @param slots 0: eight per processor
+     */
+    public record Uploads(@DefaultValue("0") @Min(0) int slots,
+                          @DefaultValue("256KB") DataSize bufferedBody,
+                          @DefaultValue("30s") Duration maxWait) {
+    }
 
     /**
      * The outbox sweeper: every {@code sweepInterval} it re-publishes, per tenant, up to

@@ -27,6 +27,9 @@ class GatewayPropertiesTest {
         assertThat(limits.window()).isEqualTo(Duration.ofSeconds(60));
         assertThat(new int[] {limits.chat(), limits.upload(), limits.apiDebug()}).containsExactly(30, 10, 5);
         assertThat(gateway.cors().maxAge()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(gateway.uploads().slots()).isZero(); // eight per processor
+        assertThat(gateway.uploads().bufferedBody()).isEqualTo(DataSize.ofKilobytes(256));
+        assertThat(gateway.uploads().maxWait()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test

@@ -12,12 +12,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
-/** A request whose (bounded) body was read once by the edge and is served again, unchanged, to the controller. */
-final class CachedBodyRequest extends HttpServletRequestWrapper {
+/** A request whose (bounded) body was read once, by the edge or the upload slots, and is served again, unchanged. */
+public final class CachedBodyRequest extends HttpServletRequestWrapper {
 
     private final byte[] body;
 
-    CachedBodyRequest(HttpServletRequest request, byte[] body) {
+    public CachedBodyRequest(HttpServletRequest request, byte[] body) {
         super(request);
         this.body = body;
     }

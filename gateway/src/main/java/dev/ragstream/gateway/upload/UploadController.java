@@ -11,6 +11,7 @@ import dev.ragstream.platform.web.ApiException;
 import dev.ragstream.schemas.DocumentUploaded;
 import dev.ragstream.schemas.Topics;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,15 +50,17 @@ class UploadController {
     private final EventPublisher events;
     private final TenantMetrics metrics;
     private final PipelineFailures failures;
+    private final UploadSlots slots;
 
     UploadController(TenantResolver tenants, UploadIntake intake, DocumentRows documents, EventPublisher events,
-                     TenantMetrics metrics, PipelineFailures failures) {
+                     TenantMetrics metrics, PipelineFailures failures, UploadSlots slots) {
         this.tenants = tenants;
         this.intake = intake;
         this.documents = documents;
         this.events = events;
         this.metrics = metrics;
         this.failures = failures;
+        this.slots = slots;
     }
 
     @PostMapping("/upload")
@@ -73,6 +76,19 @@ class UploadController {
         int quota = tenant.getInt("MAX_QUEUED_DOCUMENTS", 1000);
         requireQueueRoom(tenant, quota, 1, List.of());
         UUID jobId = jobOf(request);
+        if (json) {
+            return accept(tenant, request, true, jobId, quota);
+        }
+        try (UploadSlots.Slot slot = slots.enter(request)) {
+            return accept(tenant, slot.request(), false, jobId, quota);
+        } catch (IOException e) { // the client went away while sending a small body
+            throw ApiException.badRequest("invalid-multipart", "Malformed multipart upload");
+        }
+    }
+
+    /** Stages, records and queues the upload's documents. */
+    private ResponseEntity<Map<String, Object>> accept(Tenant tenant, HttpServletRequest request, boolean json, UUID jobId,
+                                                       int quota) {
         DocumentLabels labels;
         List<UploadIntake.Staged> files;
         if (json) {

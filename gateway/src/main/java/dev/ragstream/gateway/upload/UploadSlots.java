@@ -1,0 +1,71 @@
+package dev.ragstream.gateway.upload;
+
+import dev.ragstream.gateway.GatewayProperties;
+import dev.ragstream.gateway.abuse.CachedBodyRequest;
+import dev.ragstream.platform.web.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * The slots in which the gateway works on small multipart uploads, first come, first served (see
+ * {@link GatewayProperties.Uploads}): a small body is read whole before its upload queues for a slot.
+ */
+@Component
+class UploadSlots {
+
+    private static final int RETRY_AFTER_SECONDS = 5;
+
+    private final Semaphore slots;
+    private final long bufferedBody;
+    private final long maxWaitNanos;
+
+    UploadSlots(GatewayProperties gateway) {
+        GatewayProperties.Uploads uploads = gateway.uploads();
+        int count = uploads.slots() > 0 ? uploads.slots() : 8 * Runtime.getRuntime().availableProcessors();
+        this.slots = new Semaphore(count, true);
+        this.bufferedBody = uploads.bufferedBody().toBytes();
+        this.maxWaitNanos = uploads.maxWait().toNanos();
+    }
+
+    /** The request to work on, and the slot (if it took one) given back on close. */
+    record Slot(HttpServletRequest request, Semaphore taken) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (taken != null) {
+                taken.release();
+            }
+        }
+    }
+
+    /**
+     * Reads a small body whole, then waits for a slot; a larger or chunked one is worked on as it
+     * streams in, without one.
+     * @throws IOException the client went away while sending the body
+     * @throws ApiException 503 when no slot frees up within the configured wait
+     */
+    Slot enter(HttpServletRequest request) throws IOException {
+        long length = request.getContentLengthLong();
+        if (length < 0 || length > bufferedBody) {
+            return new Slot(request, null);
+        }
+        HttpServletRequest buffered = new CachedBodyRequest(request, request.getInputStream().readNBytes((int) length));
+        try {
+            if (!slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
+                throw busy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw busy();
+        }
+        return new Slot(buffered, slots);
+    }
+
+    private static ApiException busy() {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "uploads-busy",
+                "The gateway is busy with other uploads; please retry", RETRY_AFTER_SECONDS);
+    }
+}
