@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
@@ -46,11 +45,12 @@ public final class FileSystemStagingStore implements StagingStore {
         if (!Files.isDirectory(dir)) { // checked first: createDirectories throws and catches internally when it exists
             Files.createDirectories(dir);
         }
-        Path target = dir.resolve(documentId.toString());
-        Path partial = dir.resolve(documentId + ".part"); // the id is new: CREATE_NEW fails rather than share a file
+        // written under its final name: nothing opens a staged file before the document's row, committed after this
+        // returns, refers to it; a copy cut short by a crash has no row, and the orphan sweep deletes it
+        Path target = dir.resolve(documentId.toString()); // the id is new: CREATE_NEW fails rather than share a file
         MessageDigest sha256 = sha256();
         long size = 0;
-        try (FileChannel file = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel file = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             OutputStream out = new DigestOutputStream(Channels.newOutputStream(file), sha256);
             byte[] buffer = new byte[64 * 1024];
             // whole buffers: a multipart stream hands out a few KB per read, one write call each would cost a system call
@@ -66,11 +66,10 @@ public final class FileSystemStagingStore implements StagingStore {
             // burst, which stalled every upload for 0.7 s in bench gateway)
             file.force(false);
         } catch (IOException e) {
-            Files.deleteIfExists(partial);
+            Files.deleteIfExists(target);
             throw e;
         }
-        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        directories.computeIfAbsent(dir, DirectorySync::new).sync(); // and the new name with them
+        directories.computeIfAbsent(dir, DirectorySync::new).sync(); // and its name with them
         return new Staged(target.toUri(), size, HexFormat.of().formatHex(sha256.digest()));
     }
 
