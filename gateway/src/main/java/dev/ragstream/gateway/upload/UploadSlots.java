@@ -3,6 +3,8 @@ package dev.ragstream.gateway.upload;
 import dev.ragstream.gateway.GatewayProperties;
 import dev.ragstream.gateway.abuse.CachedBodyRequest;
 import dev.ragstream.platform.web.ApiException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
@@ -23,12 +25,17 @@ class UploadSlots {
     private final long bufferedBody;
     private final long maxWaitNanos;
 
-    UploadSlots(GatewayProperties gateway) {
+    /** Meters {@code ragstream_gateway_upload_slots_busy} and {@code ragstream_gateway_upload_slots_waiting}. */
+    UploadSlots(GatewayProperties gateway, MeterRegistry meters) {
         GatewayProperties.Uploads uploads = gateway.uploads();
         int count = uploads.slots() > 0 ? uploads.slots() : 8 * Runtime.getRuntime().availableProcessors();
         this.slots = new Semaphore(count, true);
         this.bufferedBody = uploads.bufferedBody().toBytes();
         this.maxWaitNanos = uploads.maxWait().toNanos();
+        Gauge.builder("ragstream.gateway.upload.slots.busy", slots, s -> count - s.availablePermits())
+                .description("Slots of small uploads being worked on").register(meters);
+        Gauge.builder("ragstream.gateway.upload.slots.waiting", slots, Semaphore::getQueueLength)
+                .description("Small uploads waiting for a slot").register(meters);
     }
 
     /** The request to work on, and the slot (if it took one) given back on close. */

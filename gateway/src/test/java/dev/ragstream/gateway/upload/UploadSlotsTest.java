@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ragstream.gateway.GatewayProperties;
 import dev.ragstream.platform.web.ApiException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -18,9 +19,10 @@ import org.springframework.mock.web.MockHttpServletRequest;
 
 class UploadSlotsTest {
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final UploadSlots slots = new UploadSlots(new Binder(new MapConfigurationPropertySource(Map.of(
             "ragstream.gateway.uploads.slots", "1", "ragstream.gateway.uploads.buffered-body", "1KB",
-            "ragstream.gateway.uploads.max-wait", "300ms"))).bindOrCreate("ragstream.gateway", GatewayProperties.class));
+            "ragstream.gateway.uploads.max-wait", "300ms"))).bindOrCreate("ragstream.gateway", GatewayProperties.class), meters);
 
     @Test
     void aSmallBodyIsReadWholeBeforeItsUploadTakesASlot() throws IOException {
@@ -52,10 +54,14 @@ class UploadSlotsTest {
         });
         Thread.sleep(50);
         assertThat(waiting).isNotDone();
+        assertThat(meters.get("ragstream.gateway.upload.slots.busy").gauge().value()).isEqualTo(1);
+        assertThat(meters.get("ragstream.gateway.upload.slots.waiting").gauge().value()).isEqualTo(1);
         first.close();
         try (UploadSlots.Slot third = waiting.get(5, TimeUnit.SECONDS)) {
             assertThat(third.request().getInputStream().readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("third");
+            assertThat(meters.get("ragstream.gateway.upload.slots.waiting").gauge().value()).isZero();
         }
+        assertThat(meters.get("ragstream.gateway.upload.slots.busy").gauge().value()).isZero();
     }
 
     @Test
