@@ -30,7 +30,7 @@ class UploadSlots {
         GatewayProperties.Uploads uploads = gateway.uploads();
         int count = uploads.slots() > 0 ? uploads.slots() : 8 * Runtime.getRuntime().availableProcessors();
         this.slots = new Semaphore(count, true);
-        this.bufferedBody = uploads.bufferedBody().toBytes();
+        this.bufferedBody = Math.min(uploads.bufferedBody().toBytes(), Integer.MAX_VALUE - 8); // read into one array
         this.maxWaitNanos = uploads.maxWait().toNanos();
         Gauge.builder("ragstream.gateway.upload.slots.busy", slots, s -> count - s.availablePermits())
                 .description("Slots of small uploads being worked on").register(meters);

@@ -2,12 +2,14 @@ package dev.ragstream.gateway.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.ragstream.gateway.GatewayProperties;
 import dev.ragstream.platform.web.ApiException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,10 +54,9 @@ class UploadSlotsTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(50);
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.get("ragstream.gateway.upload.slots.waiting").gauge().value() == 1);
         assertThat(waiting).isNotDone();
         assertThat(meters.get("ragstream.gateway.upload.slots.busy").gauge().value()).isEqualTo(1);
-        assertThat(meters.get("ragstream.gateway.upload.slots.waiting").gauge().value()).isEqualTo(1);
         first.close();
         try (UploadSlots.Slot third = waiting.get(5, TimeUnit.SECONDS)) {
             assertThat(third.request().getInputStream().readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("third");
