@@ -357,10 +357,10 @@ class UploadIT {
                 java.time.Instant.now().minus(Duration.ofHours(2)));
         Files.setLastModifiedTime(orphan, twoHoursAgo);
         Files.setLastModifiedTime(partial, twoHoursAgo);
-        // an old staged file of a failed document must stay: a redrive converts it again
+        // an old staged file of a failed document must stay: a redrive converts it again (its row is there before
+        // the file: a sweep between the two would rightly take the file for an orphan)
         java.util.UUID queuedId = java.util.UUID.randomUUID();
-        Path referenced = Files.writeString(dir.resolve(queuedId.toString()), "# Kept\n\nStill needed.\n");
-        Files.setLastModifiedTime(referenced, twoHoursAgo);
+        Path referenced = dir.resolve(queuedId.toString());
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + life.database(), "postgres", "");
              var ps = c.prepareStatement("""
                      INSERT INTO documents (id, filename, content_type, size_bytes, sha256, status, version, staged_at)
@@ -369,6 +369,8 @@ class UploadIT {
             ps.setString(2, referenced.toUri().toString());
             ps.executeUpdate();
         }
+        Files.writeString(referenced, "# Kept\n\nStill needed.\n");
+        Files.setLastModifiedTime(referenced, twoHoursAgo);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(orphan) && !Files.exists(partial));
         assertThat(young).as("younger than orphan-after").exists();
