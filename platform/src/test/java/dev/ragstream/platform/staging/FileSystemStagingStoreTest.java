@@ -2,6 +2,7 @@ package dev.ragstream.platform.staging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ragstream.platform.tenant.TenantId;
 import java.io.ByteArrayInputStream;
@@ -11,8 +12,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FileSystemStagingStoreTest {
 
@@ -38,6 +44,31 @@ class FileSystemStagingStoreTest {
         }
         store.delete(staged.reference());
         assertThatThrownBy(() -> store.open(staged.reference())).isInstanceOf(IOException.class);
+    }
+
+    /**
+     * Sizes around the block and buffer boundaries, through direct I/O (where the file system takes
+     * it: the last block is padded, then the file cut to size) and through the page cache.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void stagesEveryByteAtSizesAroundBlockAndBufferBoundaries(boolean direct) throws Exception {
+        FileSystemStagingStore store = direct ? new FileSystemStagingStore(root) : FileSystemStagingStore.throughPageCache(root);
+        assumeTrue(store.writesDirect() == direct, "this file system refuses direct I/O"); // Linux's ext4, xfs, btrfs take it
+        Random random = new Random(3);
+        for (int size : new int[] {0, 1, 511, 512, 4095, 4096, 4097, 65_535, 65_536, 65_537, 200_000}) {
+            byte[] content = new byte[size];
+            random.nextBytes(content);
+            var staged = store.stage(TenantId.of("acme"), UUID.randomUUID(), new ByteArrayInputStream(content), 1_000_000);
+            assertThat(staged.sizeBytes()).isEqualTo(size);
+            assertThat(staged.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
+            try (InputStream in = store.open(staged.reference())) {
+                assertThat(in.readAllBytes()).isEqualTo(content);
+            }
+        }
+        try (var files = Files.list(root)) {
+            assertThat(files).extracting(f -> f.getFileName().toString()).containsExactly("acme"); // no probe left
+        }
     }
 
     @Test
