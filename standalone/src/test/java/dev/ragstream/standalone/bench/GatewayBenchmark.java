@@ -151,12 +151,13 @@ public final class GatewayBenchmark {
     private static final Duration WARM_UP = Duration.ofSeconds(40);
     private static final int MEASURED_ROUNDS = 5;
     private static final Duration MAX_WARM_UP = Duration.ofMinutes(5);
+    private static final int QUIET_ROUNDS = 3;
 
     /**
      * Each client sends its uploads back to back; unmeasured rounds first bring the gateway to its
-     * steady state: at least {@link #WARM_UP}, then until the JIT compiles less than a tenth of a
-     * round's time (at most {@link #MAX_WARM_UP}). Files are made before the clock starts, so the
-     * clients' own work stays out of the figures.
+     * steady state: at least {@link #WARM_UP}, then until the JIT compiles less than a tenth of the
+     * time in {@link #QUIET_ROUNDS} rounds in a row (at most {@link #MAX_WARM_UP}). Files are made
+     * before the clock starts, so the clients' own work stays out of the figures.
      */
     private static void uploadLatency(String gateway, String tenant, String key, int clients, int perClient) throws Exception {
         List<byte[]> files = new ArrayList<>();
@@ -165,19 +166,22 @@ public final class GatewayBenchmark {
             files.add(text(100 * 1024, random));
         }
         // warm-up: the five services and the broker share this JVM, whose JIT keeps a core busy for minutes (25,000
-        // methods); until it compiles less than a tenth of the time, at least WARM_UP and at most MAX_WARM_UP
+        // methods); until it compiles less than a tenth of the time in QUIET_ROUNDS rounds in a row (one such round
+        // after 50 s was followed by measured rounds compiling 11-37 % of theirs), at least WARM_UP, at most MAX_WARM_UP
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         long started = System.nanoTime();
+        int quiet = 0;
         double jitShare = 1;
         while (System.nanoTime() - started < MAX_WARM_UP.toNanos()
-                && (System.nanoTime() - started < WARM_UP.toNanos() || jitShare >= 0.1)) {
+                && (System.nanoTime() - started < WARM_UP.toNanos() || quiet < QUIET_ROUNDS)) {
             long compiling = jit.getTotalCompilationTime();
             long roundStarted = System.nanoTime();
             uploadRound(gateway, tenant, key, clients, perClient, files);
             jitShare = (jit.getTotalCompilationTime() - compiling) / ((System.nanoTime() - roundStarted) / 1e6);
+            quiet = jitShare < 0.1 ? quiet + 1 : 0;
         }
-        System.out.printf("upload warm-up: %.0f s, the JIT compiling %.0f %% of its last round's time%n",
-                (System.nanoTime() - started) / 1e9, 100 * jitShare);
+        System.out.printf("upload warm-up: %.0f s, the JIT compiling less than 10 %% of the time in %d rounds in a row"
+                        + " (the last: %.0f %%)%n", (System.nanoTime() - started) / 1e9, quiet, 100 * jitShare);
         // the JIT still wakes up now and then (a round compiled for 4-46 % of its time in one day's runs):
         // the figures are the medians over MEASURED_ROUNDS rounds, each round's own shown after them
         List<double[]> rounds = new ArrayList<>();
