@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpStatus;
@@ -59,7 +60,9 @@ class UploadSlots {
         if (length < 0 || length > bufferedBody) {
             return new Slot(request, null);
         }
-        HttpServletRequest buffered = new CachedBodyRequest(request, request.getInputStream().readNBytes((int) length));
+        byte[] body = new byte[(int) length]; // read into one array: readNBytes(length) gathers 8 KB pieces, then copies them
+        int read = request.getInputStream().readNBytes(body, 0, body.length);
+        HttpServletRequest buffered = new CachedBodyRequest(request, read == body.length ? body : Arrays.copyOf(body, read));
         try {
             if (!slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
                 throw busy();

@@ -43,6 +43,8 @@ public final class FileSystemStagingStore implements StagingStore {
     private final Map<Path, DirectorySync> directories = new ConcurrentHashMap<>();
     /** How copies are written, decided at the first (see {@link #directWrites}); null until then. */
     private volatile Optional<DirectWrites> writes;
+    /** Buffers of finished copies, for the next (as many as copies are made at once, usually: the rest go). */
+    private final BlockingQueue<Buffers> spare = new ArrayBlockingQueue<>(16);
 
     public FileSystemStagingStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -67,11 +69,11 @@ public final class FileSystemStagingStore implements StagingStore {
         MessageDigest sha256 = sha256();
         long size = 0;
         DirectWrites direct = directWrites();
-        ByteBuffer aligned = direct != null ? direct.buffer() : null;
+        Buffers buffers = buffers(direct);
         try (FileChannel file = direct != null
                 ? FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)
                 : FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            byte[] buffer = new byte[BUFFER];
+            byte[] buffer = buffers.heap();
             // whole buffers: a multipart stream hands out a few KB per read, one write call each would cost a system call
             for (int n; (n = content.readNBytes(buffer, 0, buffer.length)) > 0; ) {
                 size += n;
@@ -80,7 +82,7 @@ public final class FileSystemStagingStore implements StagingStore {
                 }
                 sha256.update(buffer, 0, n);
                 if (direct != null) {
-                    direct.write(file, buffer, n, aligned); // only the last buffer is short: every write starts aligned
+                    direct.write(file, buffer, n, buffers.aligned()); // only the last buffer is short: every write starts aligned
                 } else {
                     for (ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n); bytes.hasRemaining(); ) {
                         file.write(bytes);
@@ -98,12 +100,19 @@ public final class FileSystemStagingStore implements StagingStore {
             Files.deleteIfExists(target);
             throw e;
         } finally {
-            if (aligned != null) {
-                direct.release(aligned);
-            }
+            spare.offer(buffers);
         }
         directories.computeIfAbsent(dir, DirectorySync::new).sync(); // and its name with them
         return new Staged(target.toUri(), size, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    /** What one copy is read into and (with direct I/O) written from; kept for the next copy when {@link #spare} has room. */
+    private record Buffers(byte[] heap, ByteBuffer aligned) {
+    }
+
+    private Buffers buffers(DirectWrites direct) {
+        Buffers buffers = spare.poll();
+        return buffers != null ? buffers : new Buffers(new byte[BUFFER], direct != null ? direct.buffer() : null);
     }
 
     /**
@@ -227,11 +236,10 @@ public final class FileSystemStagingStore implements StagingStore {
 
     /**
      * Writes through direct I/O: from buffers aligned to the file system's block size, in whole
-     * blocks (the file is cut to its size after the last). A few buffers are kept for reuse.
+     * blocks (the file is cut to its size after the last).
      */
     private static final class DirectWrites {
         private final int alignment;
-        private final BlockingQueue<ByteBuffer> spare = new ArrayBlockingQueue<>(16);
 
         private DirectWrites(int alignment) {
             this.alignment = alignment;
@@ -247,14 +255,12 @@ public final class FileSystemStagingStore implements StagingStore {
                     throw new IOException("block size " + blockSize);
                 }
                 DirectWrites direct = new DirectWrites((int) blockSize);
-                ByteBuffer buffer = direct.buffer();
                 try (FileChannel file = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                         ExtendedOpenOption.DIRECT)) {
-                    direct.write(file, new byte[1], 1, buffer);
+                    direct.write(file, new byte[1], 1, direct.buffer());
                     file.truncate(1);
                     file.force(false);
                 }
-                direct.release(buffer);
                 return Optional.of(direct);
             } catch (IOException | UnsupportedOperationException e) {
                 log.info("Staging in {} goes through the page cache: the file system refuses direct I/O ({})", root, e.toString());
@@ -265,12 +271,7 @@ public final class FileSystemStagingStore implements StagingStore {
         }
 
         ByteBuffer buffer() {
-            ByteBuffer buffer = spare.poll();
-            return buffer != null ? buffer : ByteBuffer.allocateDirect(BUFFER + alignment).alignedSlice(alignment);
-        }
-
-        void release(ByteBuffer buffer) {
-            spare.offer(buffer);
+            return ByteBuffer.allocateDirect(BUFFER + alignment).alignedSlice(alignment);
         }
 
         /** Writes {@code n} bytes of {@code bytes} at the channel's (aligned) position, padded with zeros to a whole block. */
