@@ -52,10 +52,11 @@ class UploadIT {
         bulk = tenants.create("up-bulk");
         append(small, "MAX_UPLOAD_SIZE_MB=1\n");
         append(full, "MAX_QUEUED_DOCUMENTS=0\n");
-        // a quick outbox sweeper: re-published events of documents that did arrive must change nothing
+        // a quick outbox sweeper: re-published events of documents that did arrive must change nothing; orphans are
+        // looked for every sixth of orphan-after (10 s)
         system = Standalone.start(tenants.settings(home.resolve("data"), java.util.Map.of(
                 "ragstream.gateway.outbox.sweep-interval", "1s", "ragstream.gateway.outbox.republish-after", "3s",
-                "ragstream.gateway.outbox.orphan-after", "1h")));
+                "ragstream.gateway.outbox.orphan-after", "1m")));
         gateway = new GatewayClient(system.gatewayUrl());
     }
 
