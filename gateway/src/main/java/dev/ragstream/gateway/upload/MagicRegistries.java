@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
@@ -30,7 +31,7 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 
 /**
- * Tika's magic-byte registry in three sizes, and for each head the smallest that answers as the full one.
+ * Tika's magic-byte registry in four sizes, and for each head the smallest that answers as the full one.
  * <p>Most of what Tika's magic detection costs is the registry's wide matches: a literal that Tika tries at each of
  * up to 8,192 offsets, copying the head for each (e-mail and mbox headers such as {@code \nReceived:},
  * {@code <html}, Windows Media names in UTF-16, the older Illustrator files' regular expression); in CPU profiles of
@@ -43,6 +44,10 @@ import org.xml.sax.SAXException;
  * window for every evaluation: 40 % of the rest). Each can match only heads that begin with certain two bytes
  * (found by asking the regex engine whether it matched or wanted more input after them); a head that begins with
  * none of them is detected by a copy without those expressions either (a text file: 130 µs instead of 205).
+ * <p>Most of the rest is Tika trying the ~850 magics left, each with a stream, a {@code Metadata} and a window copy
+ * of its own. Where none of them can match ({@link MagicMatches} tests their own patterns without allocating), as for
+ * most text, the head is detected by a copy without magics, which answers as any registry does when no magic
+ * matches: by the text detector and the name.
  */
 final class MagicRegistries {
 
@@ -55,18 +60,23 @@ final class MagicRegistries {
     private final MimeTypes full;
     private final MimeTypes withoutWide;
     private final MimeTypes withoutAnchoredRegexToo;
+    private final MimeTypes withoutMagic;
     /** The wide matches' literals (ASCII, folded to lower case) by their first two bytes ({@code first << 7 | second}). */
     private final byte[][][] literalsByFirstBytes;
     /** The first two bytes ({@code first << 8 | second}) that one of the anchored expressions can begin with. */
     private final boolean[] regexPrefixes;
+    /** The magics of {@link #withoutAnchoredRegexToo}, as tests of whether they may match a head. */
+    private final List<MagicMatches.Match> leanMatches;
 
-    private MagicRegistries(MimeTypes full, MimeTypes withoutWide, MimeTypes withoutAnchoredRegexToo,
-                            byte[][][] literalsByFirstBytes, boolean[] regexPrefixes) {
+    private MagicRegistries(MimeTypes full, MimeTypes withoutWide, MimeTypes withoutAnchoredRegexToo, MimeTypes withoutMagic,
+                            byte[][][] literalsByFirstBytes, boolean[] regexPrefixes, List<MagicMatches.Match> leanMatches) {
         this.full = full;
         this.withoutWide = withoutWide;
         this.withoutAnchoredRegexToo = withoutAnchoredRegexToo;
+        this.withoutMagic = withoutMagic;
         this.literalsByFirstBytes = literalsByFirstBytes;
         this.regexPrefixes = regexPrefixes;
+        this.leanMatches = leanMatches;
     }
 
     /** Tika's default registry, whose detector the others stand in for. */
@@ -80,6 +90,10 @@ final class MagicRegistries {
 
     MimeTypes withoutAnchoredRegexToo() {
         return withoutAnchoredRegexToo;
+    }
+
+    MimeTypes withoutMagic() {
+        return withoutMagic;
     }
 
     /** The left-out wide matches' literals, folded to lower case. */
@@ -97,7 +111,15 @@ final class MagicRegistries {
             return withoutAnchoredRegexToo; // Tika answers without a magic
         }
         int prefix = (head[0] & 0xff) << 8 | (head.length > 1 ? head[1] & 0xff : 0);
-        return regexPrefixes[prefix] ? withoutWide : withoutAnchoredRegexToo;
+        if (regexPrefixes[prefix]) {
+            return withoutWide;
+        }
+        for (MagicMatches.Match match : leanMatches) {
+            if (match.mayMatch(head)) {
+                return withoutAnchoredRegexToo;
+            }
+        }
+        return withoutMagic;
     }
 
     /**
@@ -147,14 +169,18 @@ final class MagicRegistries {
         Map<String, byte[]> literals = new TreeMap<>();
         boolean[] regexPrefixes = new boolean[256 * 256];
         Document definitions = definitions();
-        MimeTypes withoutWide = pruned(definitions, literals, null);
-        MimeTypes withoutAnchoredRegexToo = pruned(definitions, literals, regexPrefixes); // the same, pruned further
+        MimeTypes withoutWide = pruned(definitions, clause -> leftOutWide(clause, literals));
+        MimeTypes withoutAnchoredRegexToo = pruned(definitions, clause -> leftOutAnchoredRegex(clause, regexPrefixes)); // further
+        List<MagicMatches.Match> leanMatches = elements(definitions.getElementsByTagName("magic")).stream()
+                .flatMap(magic -> matches(magic).stream()).map(MagicMatches::of).toList();
+        MimeTypes withoutMagic = pruned(definitions, clause -> true);
         byte[][][] byFirstBytes = new byte[128 * 128][][];
         for (byte[] literal : literals.values()) {
             int key = literal[0] << 7 | literal[1];
             byFirstBytes[key] = byFirstBytes[key] == null ? new byte[][] {literal} : append(byFirstBytes[key], literal);
         }
-        return new MagicRegistries(full, withoutWide, withoutAnchoredRegexToo, byFirstBytes, regexPrefixes);
+        return new MagicRegistries(full, withoutWide, withoutAnchoredRegexToo, withoutMagic, byFirstBytes, regexPrefixes,
+                leanMatches);
     }
 
     /** Tika's own media type definitions, as the document the copies are pruned from. */
@@ -169,26 +195,18 @@ final class MagicRegistries {
     }
 
     /**
-     * Prunes the definitions of the magics' clauses that cannot match for a head without the wide literals (added to
-     * {@code literals}) and, if {@code regexPrefixes} is given, of the anchored regular expressions (the first two bytes
-     * they can match are marked there), and reads them as a registry. Tika makes one magic of each clause (a
-     * {@code match} of a {@code magic}); only whole clauses are left out, so the ones that stay are the same as in the
-     * full registry and sort the same ({@code Magic.compareTo} weighs their size). A magic left without clauses goes,
-     * what else it held (a glob, a supertype) moves up to its type.
+     * Prunes the definitions of the magics' clauses that {@code leaveOut} (the last {@link #pruned} left them) and reads
+     * them as a registry. Tika makes one magic of each clause (a {@code match} of a {@code magic}); only whole clauses
+     * are left out, so the ones that stay are the same as in the full registry and sort the same
+     * ({@code Magic.compareTo} weighs their size). A magic left without clauses goes, what else it held (a glob, a
+     * supertype) moves up to its type.
      */
-    private static MimeTypes pruned(Document definitions, Map<String, byte[]> literals, boolean[] regexPrefixes) {
+    private static MimeTypes pruned(Document definitions, Predicate<Element> leaveOut) {
         try {
             for (Element magic : elements(definitions.getElementsByTagName("magic"))) {
-                List<Element> clauses = matches(magic);
-                for (Element clause : clauses) {
-                    boolean[] prefixes = regexPrefixes != null ? anchoredRegexPrefixes(clause) : null;
-                    Map<String, byte[]> needed = new TreeMap<>();
-                    if (prefixes != null || !canMatch(clause, needed)) {
+                for (Element clause : matches(magic)) {
+                    if (leaveOut.test(clause)) {
                         magic.removeChild(clause);
-                        literals.putAll(needed);
-                        for (int p = 0; prefixes != null && p < prefixes.length; p++) {
-                            regexPrefixes[p] |= prefixes[p];
-                        }
                     }
                 }
                 if (matches(magic).isEmpty()) {
@@ -206,6 +224,25 @@ final class MagicRegistries {
         } catch (IOException | MimeTypeException | TransformerException e) {
             throw new IllegalStateException("Cannot read a pruned copy of Tika's media type definitions", e);
         }
+    }
+
+    /** Whether a clause cannot match for a head without the wide literals (then added to {@code literals}). */
+    private static boolean leftOutWide(Element clause, Map<String, byte[]> literals) {
+        Map<String, byte[]> needed = new TreeMap<>();
+        if (canMatch(clause, needed)) {
+            return false;
+        }
+        literals.putAll(needed);
+        return true;
+    }
+
+    /** Whether a clause is a regular expression tried at offset 0 (the first two bytes it can match are marked). */
+    private static boolean leftOutAnchoredRegex(Element clause, boolean[] regexPrefixes) {
+        boolean[] prefixes = anchoredRegexPrefixes(clause);
+        for (int p = 0; prefixes != null && p < prefixes.length; p++) {
+            regexPrefixes[p] |= prefixes[p];
+        }
+        return prefixes != null;
     }
 
     /**
@@ -228,7 +265,7 @@ final class MagicRegistries {
         return nested.isEmpty() || alive >= (min.isEmpty() ? 1 : Integer.parseInt(min));
     }
 
-    private static List<Element> matches(Element element) {
+    static List<Element> matches(Element element) {
         return elements(element.getChildNodes()).stream().filter(e -> e.getTagName().equals("match")).toList();
     }
 

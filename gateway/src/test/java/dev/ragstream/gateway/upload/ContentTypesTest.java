@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.tika.detect.DefaultDetector;
+import org.apache.tika.detect.MagicDetector;
 import org.apache.tika.detect.Detector;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
@@ -29,6 +31,9 @@ import org.apache.tika.mime.MimeTypes;
 import org.apache.tika.mime.MimeTypesFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 class ContentTypesTest {
 
@@ -112,21 +117,25 @@ class ContentTypesTest {
     }
 
     @Test
-    void aHeadThatNoAnchoredExpressionCanBeginIsDetectedWithoutThem() {
+    void aHeadIsDetectedWithoutTheAnchoredExpressionsItCannotBeginAndWithoutMagicsWhereNoneCanMatch() {
         MagicRegistries registries = ContentTypes.REGISTRIES;
         assertThat(registries.forHead("The roastery ships green coffee.\n".getBytes(StandardCharsets.US_ASCII)))
-                .isSameAs(registries.withoutAnchoredRegexToo());
-        assertThat(registries.forHead("# Menu\n".getBytes(StandardCharsets.US_ASCII))).isSameAs(registries.withoutAnchoredRegexToo());
+                .as("no magic can match").isSameAs(registries.withoutMagic());
+        assertThat(registries.forHead("%PDF-1.4\n%âãÏÓ\n".getBytes(StandardCharsets.ISO_8859_1)))
+                .as("PDF's magic may match").isSameAs(registries.withoutAnchoredRegexToo());
+        assertThat(registries.forHead("# Menu\n".getBytes(StandardCharsets.US_ASCII)))
+                .isIn(registries.withoutAnchoredRegexToo(), registries.withoutMagic());
         for (String head : new String[] {"digraph beans { a -> b }", "  graph g {}", "BZh91AY", "function y = f(x)\n", "<div>menu</div>",
             "<H1>Menu</H1>", "12345nam", "P4\n1 1\n"}) {
             assertThat(registries.forHead(head.getBytes(StandardCharsets.ISO_8859_1))).as(head).isSameAs(registries.withoutWide());
         }
         // e-mail's (X|DKIM|ARC)- needs a header further on, a wide match: without one it went with the wide matches
-        assertThat(registries.forHead("X-Mailer: x\n".getBytes(StandardCharsets.US_ASCII))).isSameAs(registries.withoutAnchoredRegexToo());
+        assertThat(registries.forHead("X-Mailer: x\n".getBytes(StandardCharsets.US_ASCII)))
+                .isIn(registries.withoutAnchoredRegexToo(), registries.withoutMagic());
         assertThat(registries.forHead("X-Mailer: x\nFrom: a@example.com\n".getBytes(StandardCharsets.US_ASCII)))
                 .isSameAs(registries.full());
         assertThat(registries.forHead("P".getBytes(StandardCharsets.US_ASCII))).as("one byte, then Tika's zero padding")
-                .isSameAs(registries.withoutAnchoredRegexToo());
+                .isIn(registries.withoutAnchoredRegexToo(), registries.withoutMagic());
     }
 
     @Test
@@ -140,6 +149,7 @@ class ContentTypesTest {
             "X-Mailer: x", "DKIM-Signature:", "0\nSECTION\n2\nHEADER\n", "\u00ff\u00fb\u0090", "\r\n\u00ff\u00fb", "\u0000\u0000ID3",
             "// comment", "/* c */ graph", "12345cam", "\u0003\u0001\u0002", " "};
         int withoutRegex = 0;
+        int withoutMagic = 0;
         for (int n = 0; n < 6_000; n++) {
             StringBuilder head = new StringBuilder();
             if (random.nextInt(3) == 0) {
@@ -154,19 +164,76 @@ class ContentTypesTest {
             }
             MimeTypes registry = ContentTypes.REGISTRIES.forHead(bytes);
             withoutRegex += registry == ContentTypes.REGISTRIES.withoutAnchoredRegexToo() ? 1 : 0;
+            withoutMagic += registry == ContentTypes.REGISTRIES.withoutMagic() ? 1 : 0;
             String name = NAMES[random.nextInt(NAMES.length)]; // the name refines what the bytes say
             assertThat(registry.detect(new ByteArrayInputStream(bytes), named(name)))
                     .as(name + ": " + new String(bytes, 0, Math.min(bytes.length, 60), StandardCharsets.ISO_8859_1))
                     .isEqualTo(ContentTypes.REGISTRIES.full().detect(new ByteArrayInputStream(bytes), named(name)));
             assertThat(detect(bytes, name)).isEqualTo(tika.detect(new ByteArrayInputStream(bytes), named(name)).getBaseType().toString());
         }
-        assertThat(withoutRegex).as("heads detected without the wide matches and the anchored expressions").isGreaterThan(1_000);
+        assertThat(withoutRegex).as("heads detected without the wide matches and the anchored expressions").isGreaterThan(300);
+        assertThat(withoutMagic).as("heads detected without magics").isGreaterThan(300);
+    }
+
+    /**
+     * Each magic's own pattern, tested without Tika, answers as Tika's own matcher of it
+     * ({@code MagicDetector.parse}): for a head made to match it (from the pattern as read here: read
+     * wrongly, Tika's matcher would not match it), the same cut one byte short, moved across its
+     * offsets, and random heads.
+     */
+    @Test
+    void eachMagicIsTestedAsTikasOwnMatcherTestsIt() throws Exception {
+        Document definitions;
+        try (InputStream in = MimeTypes.class.getResourceAsStream("tika-mimetypes.xml")) {
+            definitions = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in);
+        }
+        Random random = new Random(11);
+        int made = 0;
+        int tested = 0;
+        NodeList magics = definitions.getElementsByTagName("magic");
+        for (int i = 0; i < magics.getLength(); i++) {
+            for (Element match : MagicRegistries.matches((Element) magics.item(i))) {
+                if (match.hasAttribute("minShouldMatch")) {
+                    continue; // no pattern of its own: tested through its registry below
+                }
+                MagicMatches.Match mine = MagicMatches.of(match);
+                MagicDetector tikas = MagicDetector.parse(MediaType.TEXT_PLAIN,
+                        match.getAttribute("type").isEmpty() ? "string" : match.getAttribute("type"),
+                        match.hasAttribute("offset") ? match.getAttribute("offset") : null, match.getAttribute("value"),
+                        match.hasAttribute("mask") ? match.getAttribute("mask") : null);
+                List<byte[]> heads = new ArrayList<>();
+                for (int n = 0; n < 20; n++) {
+                    byte[] head = new byte[random.nextInt(n < 10 ? 64 : 9_000)];
+                    random.nextBytes(head);
+                    heads.add(head);
+                }
+                heads.add("green coffee lots are cupped twice\n".repeat(300).getBytes(StandardCharsets.US_ASCII));
+                if (mine instanceof MagicMatches.BytesMatch bytes) {
+                    for (int at : new int[] {bytes.start(), bytes.end(), (bytes.start() + bytes.end()) / 2}) {
+                        byte[] head = new byte[at + bytes.pattern().length + random.nextInt(3)];
+                        System.arraycopy(bytes.pattern(), 0, head, at, bytes.pattern().length);
+                        heads.add(head);
+                        heads.add(Arrays.copyOf(head, at + bytes.pattern().length - 1));
+                    }
+                    made++;
+                }
+                for (byte[] head : heads) {
+                    boolean tika = tikas.detect(new ByteArrayInputStream(head), new Metadata()).equals(MediaType.TEXT_PLAIN);
+                    assertThat(mine.mayMatch(head)).as(match.getAttribute("value") + " at " + match.getAttribute("offset")
+                            + " in " + head.length + " bytes").isEqualTo(tika);
+                    tested += tika ? 1 : 0;
+                }
+            }
+        }
+        assertThat(made).as("magics with a byte pattern").isGreaterThan(700);
+        assertThat(tested).as("heads that Tika's matchers matched").isGreaterThan(2_000);
     }
 
     @Test
     void theLeanRegistriesKnowEveryTypeAndItsSupertypeAsTheFullOneDoes() {
         MediaTypeRegistry full = ContentTypes.REGISTRIES.full().getMediaTypeRegistry();
-        for (MimeTypes lean : List.of(ContentTypes.REGISTRIES.withoutWide(), ContentTypes.REGISTRIES.withoutAnchoredRegexToo())) {
+        for (MimeTypes lean : List.of(ContentTypes.REGISTRIES.withoutWide(), ContentTypes.REGISTRIES.withoutAnchoredRegexToo(),
+                ContentTypes.REGISTRIES.withoutMagic())) {
             assertThat(lean.getMediaTypeRegistry().getTypes()).isEqualTo(full.getTypes());
             for (MediaType type : full.getTypes()) {
                 assertThat(lean.getMediaTypeRegistry().getSupertype(type)).as(type.toString()).isEqualTo(full.getSupertype(type));
