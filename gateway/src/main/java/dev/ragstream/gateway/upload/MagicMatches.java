@@ -161,6 +161,41 @@ final class MagicMatches {
         }
     }
 
+    /**
+     * The characters of a value that is not hex, with Tika's escapes read as its {@code decodeString} reads them:
+     * {@code \\}, {@code \xNN}, {@code \r}, {@code \n}, else up to three digits as an octal byte (none: a zero).
+     * @throws RuntimeException where Tika's reading fails too
+     */
+    static String unescape(String value) {
+        StringBuilder decoded = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\\') {
+                decoded.append(c);
+            } else if (value.charAt(i + 1) == '\\') {
+                decoded.append('\\');
+                i++;
+            } else if (value.charAt(i + 1) == 'x') {
+                decoded.append((char) Integer.parseInt(value.substring(i + 2, i + 4), 16));
+                i += 3;
+            } else if (value.charAt(i + 1) == 'r') {
+                decoded.append('\r');
+                i++;
+            } else if (value.charAt(i + 1) == 'n') {
+                decoded.append('\n');
+                i++;
+            } else { // up to three digits, read as Short.decode reads "0" and them (octal), as a signed byte
+                int j = i + 1;
+                while (j < i + 4 && j < value.length() && Character.isDigit(value.charAt(j))) {
+                    j++;
+                }
+                decoded.append((char) Short.decode("0" + value.substring(i + 1, j)).byteValue());
+                i = j - 1;
+            }
+        }
+        return decoded.toString();
+    }
+
     /** Tika's {@code MagicDetector.decodeValue}: null for a type it does not know. */
     private static byte[] decode(String value, String type) {
         boolean hex = value.startsWith("0x");
@@ -199,32 +234,7 @@ final class MagicMatches {
             }
             return bytes;
         }
-        StringBuilder decoded = new StringBuilder();
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c != '\\') {
-                decoded.append(c);
-            } else if (value.charAt(i + 1) == '\\') {
-                decoded.append('\\');
-                i++;
-            } else if (value.charAt(i + 1) == 'x') {
-                decoded.append((char) Integer.parseInt(value.substring(i + 2, i + 4), 16));
-                i += 3;
-            } else if (value.charAt(i + 1) == 'r') {
-                decoded.append('\r');
-                i++;
-            } else if (value.charAt(i + 1) == 'n') {
-                decoded.append('\n');
-                i++;
-            } else { // up to three digits, read as Short.decode reads "0" and them (octal), as a signed byte
-                int j = i + 1;
-                while (j < i + 4 && j < value.length() && Character.isDigit(value.charAt(j))) {
-                    j++;
-                }
-                decoded.append((char) Short.decode("0" + value.substring(i + 1, j)).byteValue());
-                i = j - 1;
-            }
-        }
+        String decoded = unescape(value);
         boolean le = type.equals("unicodeLE");
         boolean be = type.equals("unicodeBE");
         byte[] bytes = new byte[le || be ? decoded.length() * 2 : decoded.length()];

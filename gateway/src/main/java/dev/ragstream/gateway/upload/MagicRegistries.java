@@ -320,37 +320,16 @@ final class MagicRegistries {
         };
     }
 
-    /** Tika's escapes in a magic value: {@code \n}, {@code \r}, {@code \\}, {@code \xNN}; null for any other (or hex values). */
+    /** A magic value's characters as Tika reads them ({@link MagicMatches#unescape}); null for hex or what Tika cannot read. */
     private static String unescape(String value) {
         if (value.startsWith("0x")) {
             return null;
         }
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c != '\\') {
-                text.append(c);
-                continue;
-            }
-            char escaped = i + 1 < value.length() ? value.charAt(++i) : '?';
-            switch (escaped) {
-                case 'n' -> text.append('\n');
-                case 'r' -> text.append('\r');
-                case '\\' -> text.append('\\');
-                case 'x' -> {
-                    String hex = i + 2 < value.length() ? value.substring(i + 1, i + 3) : "";
-                    if (hex.length() != 2 || !hex.chars().allMatch(digit -> Character.digit(digit, 16) >= 0)) {
-                        return null; // Tika would fail on it; the match stays in every copy
-                    }
-                    text.append((char) Integer.parseInt(hex, 16));
-                    i += 2;
-                }
-                default -> {
-                    return null;
-                }
-            }
+        try {
+            return MagicMatches.unescape(value);
+        } catch (RuntimeException e) { // Tika would fail on it: the match stays in every copy
+            return null;
         }
-        return text.toString();
     }
 
     /**
