@@ -62,7 +62,7 @@ final class MagicMatches {
     }
 
     /** As Tika's {@code MagicDetector.parse} reads a match, and its constructor normalises the pattern and mask. */
-    static Match own(String type, String offset, String value, String mask) {
+    private static Match own(String type, String offset, String value, String mask) {
         int start = 0;
         int end = 0;
         if (!offset.isEmpty()) {
